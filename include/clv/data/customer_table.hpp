@@ -1,0 +1,153 @@
+// Column-oriented customer summaries (struct of arrays) and their compression into weighted
+// unique rows. This is what the fitting layer and the predictions stream over.
+#pragma once
+
+#include <clv/core/concepts.hpp>
+#include <clv/core/errors.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <map>
+#include <numeric>
+#include <span>
+#include <string>
+#include <tuple>
+#include <unordered_set>
+#include <vector>
+
+namespace clv {
+
+/// One customer of a `customer_table`, as a value satisfying `transaction_record`,
+/// `monetary_record` and `weighted_record`.
+struct customer_row {
+    double frequency = 0;
+    double recency = 0;
+    double T = 0;
+    double monetary_value = 0;
+    double weight = 1;
+};
+
+/// Throws `invalid_input` unless (frequency, recency, T) is a possible transactional summary:
+/// all finite and non-negative, recency <= T, and recency == 0 when frequency == 0.
+/// `where` names the row for the message.
+inline void validate_transaction_summary(double frequency, double recency, double T,
+                                         const source_location& where) {
+    auto check_finite_nonnegative = [&](const char* field, double v) {
+        if (!std::isfinite(v)) throw invalid_input(field, to_message_string(v), "must be a finite number", where);
+        if (v < 0) throw invalid_input(field, to_message_string(v), "must not be negative", where);
+    };
+    check_finite_nonnegative("frequency", frequency);
+    check_finite_nonnegative("recency", recency);
+    check_finite_nonnegative("T", T);
+    if (recency > T)
+        throw invalid_input("recency", to_message_string(recency),
+                            "recency must not exceed T (" + to_message_string(T) + ")", where);
+    if (frequency == 0 && recency != 0)
+        throw invalid_input("recency", to_message_string(recency),
+                            "a customer with frequency 0 must have recency 0", where);
+}
+
+/// Contiguous read-only columns of transactional summaries, the form every model's summed
+/// log-likelihood and batch predictions take. `weight` may be empty (every row weighs 1).
+struct transaction_columns {
+    std::span<const double> frequency;
+    std::span<const double> recency;
+    std::span<const double> T;
+    std::span<const double> weight;
+
+    [[nodiscard]] std::size_t size() const noexcept { return frequency.size(); }
+    [[nodiscard]] double weight_at(std::size_t i) const noexcept { return weight.empty() ? 1.0 : weight[i]; }
+    [[nodiscard]] double total_weight() const noexcept {
+        return weight.empty() ? static_cast<double>(frequency.size())
+                              : std::accumulate(weight.begin(), weight.end(), 0.0);
+    }
+};
+
+/// Customer summaries as columns. Holdout columns are filled only when the summary was built
+/// with a calibration/holdout split; `monetary_value` is the mean value of repeat purchases
+/// (0 for customers without repeat purchases).
+struct customer_table {
+    std::vector<std::string> ids;
+    std::vector<double> frequency;
+    std::vector<double> recency;
+    std::vector<double> T;
+    std::vector<double> monetary_value;
+    std::vector<double> weight;
+    std::vector<double> frequency_holdout;
+    std::vector<double> monetary_value_holdout;
+    std::vector<double> duration_holdout;
+
+    [[nodiscard]] std::size_t size() const noexcept { return frequency.size(); }
+    [[nodiscard]] bool empty() const noexcept { return frequency.empty(); }
+    [[nodiscard]] bool has_holdout() const noexcept { return !frequency_holdout.empty(); }
+
+    /// Appends a customer; the id is optional (an empty string) for anonymous rows.
+    void push_back(std::string id, const customer_row& row) {
+        ids.push_back(std::move(id));
+        frequency.push_back(row.frequency);
+        recency.push_back(row.recency);
+        T.push_back(row.T);
+        monetary_value.push_back(row.monetary_value);
+        weight.push_back(row.weight);
+    }
+
+    [[nodiscard]] customer_row row(std::size_t i) const {
+        return {frequency[i], recency[i], T[i], monetary_value.empty() ? 0.0 : monetary_value[i],
+                weight.empty() ? 1.0 : weight[i]};
+    }
+
+    [[nodiscard]] transaction_columns columns() const noexcept { return {frequency, recency, T, weight}; }
+
+    /// Checks every row (see `validate_transaction_summary`), that weights are finite and
+    /// positive, that monetary values are finite and non-negative, that ids are unique, and that
+    /// the table is not empty. `source` names the table in messages (e.g. the file it came from);
+    /// `first_line` is the line of row 0 in that file (0: report "row N" instead).
+    void validate(const std::string& source = "customer table", std::size_t first_line = 0) const {
+        if (empty()) throw invalid_input("", "", "no customers: the summary is empty", {source});
+        auto where = [&](std::size_t i) {
+            return first_line != 0 ? source_location{source, first_line + i, 0}
+                                   : source_location{source + ", row " + std::to_string(i + 1), 0, 0};
+        };
+        std::unordered_set<std::string_view> seen;
+        for (std::size_t i = 0; i < size(); ++i) {
+            validate_transaction_summary(frequency[i], recency[i], T[i], where(i));
+            if (!weight.empty() && (!std::isfinite(weight[i]) || weight[i] <= 0))
+                throw invalid_input("weight", to_message_string(weight[i]), "must be a positive finite number", where(i));
+            if (!monetary_value.empty() && (!std::isfinite(monetary_value[i]) || monetary_value[i] < 0))
+                throw invalid_input("monetary_value", to_message_string(monetary_value[i]),
+                                    "must be a finite non-negative number", where(i));
+            if (i < ids.size() && !ids[i].empty() && !seen.insert(ids[i]).second)
+                throw invalid_input("customer_id", ids[i], "duplicate customer id", where(i));
+        }
+    }
+};
+
+/// A compressed table: one weighted row per distinct (frequency, recency, T), and for every
+/// original customer the index of its unique row, so predictions map back.
+struct compressed_table {
+    customer_table unique;
+    std::vector<std::size_t> row_of_customer;
+};
+
+/// Merges customers with identical (frequency, recency, T) into weighted rows (weights add up).
+/// Monetary values are not kept: compression is for the transaction models, which ignore spend.
+inline compressed_table compress(const customer_table& table) {
+    compressed_table out;
+    out.row_of_customer.resize(table.size());
+    std::map<std::tuple<double, double, double>, std::size_t> index;
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        const auto key = std::make_tuple(table.frequency[i], table.recency[i], table.T[i]);
+        const double w = table.weight.empty() ? 1.0 : table.weight[i];
+        auto [it, inserted] = index.try_emplace(key, out.unique.size());
+        if (inserted) {
+            out.unique.push_back("", {table.frequency[i], table.recency[i], table.T[i], 0.0, w});
+        } else {
+            out.unique.weight[it->second] += w;
+        }
+        out.row_of_customer[i] = it->second;
+    }
+    return out;
+}
+
+}  // namespace clv

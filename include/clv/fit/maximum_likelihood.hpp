@@ -1,0 +1,190 @@
+// The one maximum-likelihood layer every model uses. It knows nothing about any model beyond
+// the small `likelihood_model` contract below: it maximises the weighted log-likelihood in
+// log-parameters with BFGS, then takes the observed information (Hessian of the same objective,
+// by central differences of the analytic gradient) for standard errors via the delta method.
+#pragma once
+
+#include <clv/fit/bfgs.hpp>
+
+#include <Eigen/Dense>
+
+#include <array>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace clv::fit {
+
+/// What the fitting layer needs from a model `M` fitted to data of type `Data`:
+/// - `M::parameter_count`, `M::parameter_names` (array of names, in `to_array` order);
+/// - `M::to_array(params)` / `M::from_array(array)` between the named struct and an array;
+/// - `M::log_likelihood_with_gradient(params, data, gradient)`: the summed, weighted
+///   log-likelihood and its gradient with respect to the *log*-parameters (may return non-finite
+///   values where the model is numerically infeasible: the optimiser backs off);
+/// - `M::default_start(data)`: a sound starting point;
+/// - `M::total_weight(data)`: number of customers the data stands for.
+template <class M, class Data>
+concept likelihood_model = requires(const typename M::params& p, const Data& d,
+                                    std::array<double, M::parameter_count>& grad) {
+    { M::parameter_names } -> std::convertible_to<std::array<std::string_view, M::parameter_count>>;
+    { M::to_array(p) } -> std::same_as<std::array<double, M::parameter_count>>;
+    { M::from_array(grad) } -> std::same_as<typename M::params>;
+    { M::log_likelihood_with_gradient(p, d, grad) } -> std::convertible_to<double>;
+    { M::default_start(d) } -> std::same_as<typename M::params>;
+    { M::total_weight(d) } -> std::convertible_to<double>;
+};
+
+/// Options of a fit.
+struct fit_options {
+    /// L2 penalty `penalty * sum(log(param)^2)` added to the per-customer negative
+    /// log-likelihood (the role of lifetimes' `penalizer_coef`). 0 = plain maximum likelihood.
+    double penalty = 0;
+    bfgs_options optimizer{};
+    /// Extra deterministic starting points tried when the default start does not converge.
+    int extra_starts = 4;
+};
+
+/// The result of a fit: estimates, uncertainty and honest diagnostics.
+template <class M>
+struct fit_result {
+    static constexpr std::size_t k = M::parameter_count;
+    typename M::params params{};
+    double log_likelihood = std::numeric_limits<double>::quiet_NaN();  ///< unpenalised, at `params`
+    std::array<double, k> std_errors{};        ///< NaN where the observed information is singular
+    Eigen::Matrix<double, k, k> covariance;    ///< of the natural parameters (delta method)
+    bool converged = false;
+    bool std_errors_available = false;
+    std::string status;                        ///< the optimiser's reason for stopping
+    int iterations = 0;
+    double gradient_norm = std::numeric_limits<double>::quiet_NaN();  ///< max |d objective / d log-param|
+    double n_customers = 0;                    ///< total weight of the data
+    double penalty = 0;
+
+    [[nodiscard]] double aic() const { return 2.0 * static_cast<double>(k) - 2.0 * log_likelihood; }
+    [[nodiscard]] double bic() const {
+        return static_cast<double>(k) * std::log(n_customers) - 2.0 * log_likelihood;
+    }
+};
+
+namespace detail {
+
+/// Per-customer penalised negative log-likelihood in log-parameters and its gradient.
+template <class M, class Data>
+double objective(const Data& data, double weight_total, double penalty, const Eigen::VectorXd& theta,
+                 Eigen::VectorXd& gradient) {
+    std::array<double, M::parameter_count> values{}, grad{};
+    for (std::size_t i = 0; i < M::parameter_count; ++i) {
+        values[i] = std::exp(theta[static_cast<Eigen::Index>(i)]);
+        if (!(values[i] > 0) || !std::isfinite(values[i])) return std::numeric_limits<double>::infinity();
+    }
+    const double ll = M::log_likelihood_with_gradient(M::from_array(values), data, grad);
+    double value = -ll / weight_total;
+    for (std::size_t i = 0; i < M::parameter_count; ++i) {
+        const auto j = static_cast<Eigen::Index>(i);
+        gradient[j] = -grad[i] / weight_total + 2 * penalty * theta[j];
+        value += penalty * theta[j] * theta[j];
+    }
+    return value;
+}
+
+}  // namespace detail
+
+/// Maximum-likelihood fit of model `M` to `data`.
+/// Parameters are estimated in log space (so they stay positive); standard errors come from the
+/// inverse observed information of the log-parameters, mapped back by the delta method
+/// (se(p) = p * se(log p)). A fit whose optimiser does not converge has `converged == false`
+/// and a `status` saying why; it is never reported as a success.
+template <class M, class Data>
+    requires likelihood_model<M, Data>
+fit_result<M> maximize_likelihood(const Data& data, const fit_options& options = {},
+                                  const typename M::params* start = nullptr) {
+    constexpr std::size_t k = M::parameter_count;
+    if (!(options.penalty >= 0) || !std::isfinite(options.penalty))
+        throw std::invalid_argument("fit_options: penalty must be a finite number >= 0");
+    const double weight_total = M::total_weight(data);
+    if (!(weight_total > 0)) throw std::invalid_argument("maximize_likelihood: the data hold no customers");
+
+    auto f = [&](const Eigen::VectorXd& theta, Eigen::VectorXd& g) {
+        return detail::objective<M>(data, weight_total, options.penalty, theta, g);
+    };
+    auto to_theta = [](const typename M::params& p) {
+        const auto values = M::to_array(p);
+        Eigen::VectorXd theta(static_cast<Eigen::Index>(k));
+        for (std::size_t i = 0; i < k; ++i) theta[static_cast<Eigen::Index>(i)] = std::log(values[i]);
+        return theta;
+    };
+
+    const typename M::params first = start ? *start : M::default_start(data);
+    Eigen::VectorXd best = to_theta(first);
+    bfgs_report best_report = minimize_bfgs(f, best, options.optimizer);
+    // Deterministic alternative starts: the default start shifted along a fixed pattern of
+    // log-scale moves. Used when the default fails, and to keep the best converged optimum.
+    for (int s = 0; s < options.extra_starts && !best_report.converged; ++s) {
+        Eigen::VectorXd theta = to_theta(first);
+        for (std::size_t i = 0; i < k; ++i)
+            theta[static_cast<Eigen::Index>(i)] += ((i + static_cast<std::size_t>(s)) % 2 == 0 ? 1.0 : -1.0) * (0.5 + 0.5 * s);
+        bfgs_report r = minimize_bfgs(f, theta, options.optimizer);
+        const bool better = (r.converged && !best_report.converged) ||
+                            (r.converged == best_report.converged && std::isfinite(r.value) &&
+                             !(r.value >= best_report.value));
+        if (better) { best = theta; best_report = r; }
+    }
+
+    fit_result<M> result;
+    std::array<double, k> values{};
+    for (std::size_t i = 0; i < k; ++i) values[i] = std::exp(best[static_cast<Eigen::Index>(i)]);
+    result.params = M::from_array(values);
+    result.converged = best_report.converged;
+    result.status = best_report.status;
+    result.iterations = best_report.iterations;
+    result.gradient_norm = best_report.gradient_norm;
+    result.n_customers = weight_total;
+    result.penalty = options.penalty;
+    std::array<double, k> grad{};
+    result.log_likelihood = M::log_likelihood_with_gradient(result.params, data, grad);
+    if (!std::isfinite(result.log_likelihood)) {
+        result.converged = false;
+        result.status = "the log-likelihood is not finite at the estimate";
+    }
+
+    // Observed information of the penalised objective in log-parameters: central differences
+    // of the analytic gradient, symmetrised.
+    Eigen::Matrix<double, k, k> hessian;
+    Eigen::VectorXd g_plus(static_cast<Eigen::Index>(k)), g_minus(static_cast<Eigen::Index>(k));
+    bool finite = true;
+    for (std::size_t j = 0; j < k; ++j) {
+        const auto jj = static_cast<Eigen::Index>(j);
+        const double h = 1e-5 * std::max(1.0, std::abs(best[jj]));
+        Eigen::VectorXd theta = best;
+        theta[jj] += h;
+        finite &= std::isfinite(f(theta, g_plus)) && g_plus.allFinite();
+        theta[jj] = best[jj] - h;
+        finite &= std::isfinite(f(theta, g_minus)) && g_minus.allFinite();
+        hessian.col(jj) = (g_plus - g_minus) / (2 * h) * weight_total;
+    }
+    hessian = 0.5 * (hessian + hessian.transpose()).eval();
+    result.std_errors.fill(std::numeric_limits<double>::quiet_NaN());
+    result.covariance.setConstant(std::numeric_limits<double>::quiet_NaN());
+    Eigen::SelfAdjointEigenSolver<Eigen::Matrix<double, k, k>> eigen(hessian);
+    if (finite && eigen.info() == Eigen::Success &&
+        eigen.eigenvalues().minCoeff() > 1e-12 * std::max(1.0, eigen.eigenvalues().maxCoeff())) {
+        const Eigen::Matrix<double, k, k> cov_log = hessian.inverse();
+        Eigen::Matrix<double, k, 1> scale;
+        for (std::size_t i = 0; i < k; ++i) scale[static_cast<Eigen::Index>(i)] = values[i];
+        result.covariance = scale.asDiagonal() * cov_log * scale.asDiagonal();
+        for (std::size_t i = 0; i < k; ++i) {
+            const auto ii = static_cast<Eigen::Index>(i);
+            result.std_errors[i] = std::sqrt(result.covariance(ii, ii));
+        }
+        result.std_errors_available = true;
+    } else if (result.converged) {
+        result.status += "; the observed information is not positive definite, so no standard errors";
+    }
+    return result;
+}
+
+}  // namespace clv::fit

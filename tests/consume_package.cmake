@@ -1,0 +1,27 @@
+# Builds and runs the tiny consumer project in tests/cmake_import (MODE=import: against a fresh
+# `cmake --install` of clv; MODE=subdirectory: with add_subdirectory on the source tree).
+file(REMOVE_RECURSE "${WORK_DIR}")
+set(consumer "${SOURCE_DIR}/tests/cmake_import")
+if(MODE STREQUAL "import")
+  execute_process(COMMAND ${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${WORK_DIR}/clv" -DCLV_BUILD_TESTS=OFF
+                  -DCLV_BUILD_EXAMPLES=OFF -DCLV_BUILD_TOOLS=OFF -DCMAKE_INSTALL_PREFIX=${WORK_DIR}/prefix
+                  RESULT_VARIABLE rc)
+  if(rc) message(FATAL_ERROR "configuring clv failed") endif()
+  execute_process(COMMAND ${CMAKE_COMMAND} --install "${WORK_DIR}/clv" RESULT_VARIABLE rc)
+  if(rc) message(FATAL_ERROR "installing clv failed") endif()
+  set(args -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix)
+  set(consumer "${SOURCE_DIR}/tests/cmake_import")
+else()
+  set(args -DCLV_SOURCE_DIR=${SOURCE_DIR})
+  set(consumer "${SOURCE_DIR}/tests/cmake_add_subdirectory")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -S "${consumer}" -B "${WORK_DIR}/app" ${args} RESULT_VARIABLE rc)
+if(rc) message(FATAL_ERROR "configuring the consumer failed") endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build "${WORK_DIR}/app" RESULT_VARIABLE rc)
+if(rc) message(FATAL_ERROR "building the consumer failed") endif()
+execute_process(COMMAND "${WORK_DIR}/app/consumer" RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(rc) message(FATAL_ERROR "the consumer failed: ${out}") endif()
+if(NOT out MATCHES "600")
+  message(FATAL_ERROR "the consumer printed '${out}', expected the simple CLV 600")
+endif()
+message(STATUS "consumer printed: ${out}")

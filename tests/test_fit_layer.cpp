@@ -1,0 +1,129 @@
+// The shared fitting layer (BFGS + maximum likelihood + standard errors) on problems whose
+// answers are known in closed form.
+#include <clv/data/customer_table.hpp>
+#include <clv/fit/maximum_likelihood.hpp>
+
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cmath>
+#include <limits>
+#include <random>
+
+TEST_CASE("BFGS finds the Rosenbrock minimum") {
+    auto rosenbrock = [](const Eigen::VectorXd& x, Eigen::VectorXd& g) {
+        const double a = 1 - x[0], b = x[1] - x[0] * x[0];
+        g[0] = -2 * a - 400 * x[0] * b;
+        g[1] = 200 * b;
+        return a * a + 100 * b * b;
+    };
+    Eigen::VectorXd x(2);
+    x << -1.2, 1.0;
+    const auto report = clv::fit::minimize_bfgs(rosenbrock, x);
+    CHECK(report.converged);
+    CHECK(x[0] == doctest::Approx(1).epsilon(1e-6));
+    CHECK(x[1] == doctest::Approx(1).epsilon(1e-6));
+}
+
+TEST_CASE("BFGS backs off from trial points where the objective is not finite") {
+    // Minimum at x = 1; undefined (NaN) for x <= 0.5: a long first step lands there.
+    auto f = [](const Eigen::VectorXd& x, Eigen::VectorXd& g) {
+        if (x[0] <= 0.5) { g[0] = std::numeric_limits<double>::quiet_NaN(); return std::numeric_limits<double>::quiet_NaN(); }
+        g[0] = 1 - 1 / (x[0] - 0.5) * 0.5;
+        return x[0] - 0.5 * std::log(x[0] - 0.5);
+    };
+    Eigen::VectorXd x(1);
+    x << 40.0;
+    clv::fit::bfgs_options options;
+    options.max_step = 100;
+    const auto report = clv::fit::minimize_bfgs(f, x, options);
+    CHECK(report.converged);
+    CHECK(x[0] == doctest::Approx(1.0).epsilon(1e-8));
+}
+
+TEST_CASE("BFGS reports failure honestly") {
+    auto unbounded = [](const Eigen::VectorXd& x, Eigen::VectorXd& g) { g[0] = -1; return -x[0]; };
+    Eigen::VectorXd x(1);
+    x << 0.0;
+    clv::fit::bfgs_options options;
+    options.max_iterations = 20;
+    const auto report = clv::fit::minimize_bfgs(unbounded, x, options);
+    CHECK_FALSE(report.converged);
+    CHECK(report.status.find("did not converge") != std::string::npos);
+}
+
+namespace {
+// Poisson counts x over exposure T with rate lambda, and exponential "durations" t_x with rate
+// mu: LL = sum w (x log lambda - lambda T + log mu - mu t_x). Closed-form MLE and information.
+struct poisson_exponential {
+    struct params { double lambda, mu; };
+    static constexpr std::size_t parameter_count = 2;
+    static constexpr std::array<std::string_view, 2> parameter_names{"lambda", "mu"};
+    static constexpr std::string_view name = "toy";
+    static std::array<double, 2> to_array(const params& p) { return {p.lambda, p.mu}; }
+    static params from_array(const std::array<double, 2>& a) { return {a[0], a[1]}; }
+    static params default_start(const clv::transaction_columns&) { return {1.0, 1.0}; }
+    static double total_weight(const clv::transaction_columns& d) { return d.total_weight(); }
+    static double log_likelihood_with_gradient(const params& p, const clv::transaction_columns& d,
+                                               std::array<double, 2>& g) {
+        double ll = 0;
+        g = {0, 0};
+        for (std::size_t i = 0; i < d.size(); ++i) {
+            const double w = d.weight_at(i), x = d.frequency[i], t = d.recency[i], T = d.T[i];
+            ll += w * (x * std::log(p.lambda) - p.lambda * T + std::log(p.mu) - p.mu * t);
+            g[0] += w * (x - p.lambda * T);  // d/d log lambda
+            g[1] += w * (1 - p.mu * t);      // d/d log mu
+        }
+        return ll;
+    }
+};
+}  // namespace
+
+TEST_CASE("maximum likelihood: estimates, standard errors and AIC/BIC match the closed forms") {
+    std::mt19937_64 rng(7);
+    std::poisson_distribution<int> counts(6.0);
+    std::exponential_distribution<double> durations(0.5);
+    clv::customer_table t;
+    for (int i = 0; i < 500; ++i) {
+        const double T = 10;
+        t.push_back("", {static_cast<double>(counts(rng)), durations(rng), T, 0, 1.0 + i % 3});
+    }
+    double sx = 0, sT = 0, st = 0, sw = 0;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        sx += t.weight[i] * t.frequency[i];
+        sT += t.weight[i] * t.T[i];
+        st += t.weight[i] * t.recency[i];
+        sw += t.weight[i];
+    }
+    const auto fit = clv::fit::maximize_likelihood<poisson_exponential>(t.columns());
+    REQUIRE(fit.converged);
+    const double lambda = sx / sT, mu = sw / st;
+    CHECK(fit.params.lambda == doctest::Approx(lambda).epsilon(1e-8));
+    CHECK(fit.params.mu == doctest::Approx(mu).epsilon(1e-8));
+    REQUIRE(fit.std_errors_available);
+    CHECK(fit.std_errors[0] == doctest::Approx(lambda / std::sqrt(sx)).epsilon(1e-5));
+    CHECK(fit.std_errors[1] == doctest::Approx(mu / std::sqrt(sw)).epsilon(1e-5));
+    CHECK(fit.covariance(0, 1) == doctest::Approx(0).epsilon(1e-6));
+    const double ll = sx * std::log(lambda) - lambda * sT + sw * std::log(mu) - mu * st;
+    CHECK(fit.log_likelihood == doctest::Approx(ll).epsilon(1e-12));
+    CHECK(fit.n_customers == doctest::Approx(sw));
+    CHECK(fit.aic() == doctest::Approx(4 - 2 * ll));
+    CHECK(fit.bic() == doctest::Approx(2 * std::log(sw) - 2 * ll));
+}
+
+TEST_CASE("the L2 penalty on log-parameters shrinks estimates towards 1") {
+    clv::customer_table t;
+    t.push_back("", {30, 0.1, 1, 0, 1});  // lambda-hat = 30, mu-hat = 10
+    const auto plain = clv::fit::maximize_likelihood<poisson_exponential>(t.columns());
+    clv::fit::fit_options options;
+    options.penalty = 0.5;
+    const auto penalised = clv::fit::maximize_likelihood<poisson_exponential>(t.columns(), options);
+    REQUIRE(plain.converged);
+    REQUIRE(penalised.converged);
+    CHECK(plain.params.lambda == doctest::Approx(30).epsilon(1e-8));
+    // Penalised optimum: x - lambda T - 2 c log(lambda) = 0, i.e. 30 - lambda = log(lambda).
+    double l = 20;
+    for (int i = 0; i < 100; ++i) l = 30 - std::log(l);
+    CHECK(penalised.params.lambda == doctest::Approx(l).epsilon(1e-7));
+    CHECK(penalised.penalty == 0.5);
+}
