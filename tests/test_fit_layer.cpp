@@ -127,3 +127,12 @@ TEST_CASE("the L2 penalty on log-parameters shrinks estimates towards 1") {
     CHECK(penalised.params.lambda == doctest::Approx(l).epsilon(1e-7));
     CHECK(penalised.penalty == 0.5);
 }
+
+TEST_CASE("an estimate that runs off to the boundary is not reported as converged") {
+    clv::customer_table t;  // no counts at all: lambda-hat = 0, log lambda -> -infinity
+    t.push_back("", {0, 1, 1, 0, 1});
+    t.push_back("", {0, 2, 1, 0, 1});
+    const auto fit = clv::fit::maximize_likelihood<poisson_exponential>(t.columns());
+    CHECK_FALSE(fit.converged);
+    CHECK(fit.status.find("lambda") != std::string::npos);
+}

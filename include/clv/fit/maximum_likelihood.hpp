@@ -46,6 +46,8 @@ struct fit_options {
     bfgs_options optimizer{};
     /// Extra deterministic starting points tried when the default start does not converge.
     int extra_starts = 4;
+    /// |log parameter| beyond which Newton polishing gives up: the estimate runs off to 0 or infinity.
+    double boundary_log_parameter = 30;
 };
 
 /// The result of a fit: estimates, uncertainty and honest diagnostics.
@@ -93,11 +95,71 @@ double objective(const Data& data, double weight_total, double penalty, const Ei
 
 }  // namespace detail
 
+namespace detail {
+
+/// Hessian of `f` at `theta` by central differences of its analytic gradient, symmetrised.
+/// Returns false when a probe point is not finite.
+template <class Objective>
+bool hessian_by_differences(Objective& f, const Eigen::VectorXd& theta, Eigen::MatrixXd& hessian) {
+    const Eigen::Index k = theta.size();
+    hessian.resize(k, k);
+    Eigen::VectorXd g_plus(k), g_minus(k), probe = theta;
+    for (Eigen::Index j = 0; j < k; ++j) {
+        const double h = 1e-5 * std::max(1.0, std::abs(theta[j]));
+        probe[j] = theta[j] + h;
+        if (!std::isfinite(f(probe, g_plus)) || !g_plus.allFinite()) return false;
+        probe[j] = theta[j] - h;
+        if (!std::isfinite(f(probe, g_minus)) || !g_minus.allFinite()) return false;
+        probe[j] = theta[j];
+        hessian.col(j) = (g_plus - g_minus) / (2 * h);
+    }
+    hessian = (0.5 * (hessian + hessian.transpose())).eval();
+    return true;
+}
+
+/// Newton steps on the differenced Hessian after BFGS: they sharpen the estimate to the printed
+/// digits of published fits and tell an interior optimum (the Newton step shrinks to nothing)
+/// from a likelihood that keeps rising towards the edge of the parameter space, where the
+/// gradient fades away but the Newton step does not. Returns true when the step became negligible.
+template <class Objective>
+bool newton_polish(Objective& f, Eigen::VectorXd& theta, double boundary, int max_steps = 30) {
+    const Eigen::Index k = theta.size();
+    Eigen::MatrixXd hessian;
+    Eigen::VectorXd g(k), g_trial(k);
+    for (int step = 0; step < max_steps; ++step) {
+        const double value = f(theta, g);
+        if (!hessian_by_differences(f, theta, hessian)) return false;
+        const Eigen::LDLT<Eigen::MatrixXd> ldlt(hessian);
+        if (ldlt.info() != Eigen::Success || !(ldlt.vectorD().array() > 0).all()) return false;
+        Eigen::VectorXd delta = -ldlt.solve(g);
+        if (!delta.allFinite()) return false;
+        if (delta.cwiseAbs().maxCoeff() <= 1e-7) {
+            theta += delta;
+            Eigen::VectorXd g_end(k);
+            if (!(f(theta, g_end) <= value + 1e-14 * std::max(1.0, std::abs(value)))) theta -= delta;
+            return true;
+        }
+        double scale = 1;
+        for (; scale > 1e-4; scale *= 0.5) {  // backtrack until the objective does not rise
+            const double trial = f(theta + scale * delta, g_trial);
+            if (std::isfinite(trial) && trial <= value + 1e-14 * std::max(1.0, std::abs(value))) break;
+        }
+        if (scale <= 1e-4) return false;
+        theta += scale * delta;
+        if (theta.cwiseAbs().maxCoeff() > boundary) return false;
+    }
+    return false;
+}
+
+}  // namespace detail
+
 /// Maximum-likelihood fit of model `M` to `data`.
-/// Parameters are estimated in log space (so they stay positive); standard errors come from the
-/// inverse observed information of the log-parameters, mapped back by the delta method
-/// (se(p) = p * se(log p)). A fit whose optimiser does not converge has `converged == false`
-/// and a `status` saying why; it is never reported as a success.
+/// Parameters are estimated in log space (so they stay positive) by BFGS, then sharpened by
+/// Newton steps; standard errors come from the inverse observed information of the
+/// log-parameters (central differences of the analytic gradient), mapped back by the delta
+/// method: cov(p) = diag(p) cov(log p) diag(p). A fit whose optimiser does not converge, or whose
+/// estimate runs off to 0 or infinity, has `converged == false` and a `status` saying why; it is
+/// never reported as a success.
 template <class M, class Data>
     requires likelihood_model<M, Data>
 fit_result<M> maximize_likelihood(const Data& data, const fit_options& options = {},
@@ -117,17 +179,36 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
         for (std::size_t i = 0; i < k; ++i) theta[static_cast<Eigen::Index>(i)] = std::log(values[i]);
         return theta;
     };
+    // One attempt: BFGS, then Newton polishing; converged only if both agree it is an interior optimum.
+    auto attempt = [&](Eigen::VectorXd& theta) {
+        bfgs_report report = minimize_bfgs(f, theta, options.optimizer);
+        if (!report.converged) return report;
+        if (!detail::newton_polish(f, theta, options.boundary_log_parameter)) {
+            report.converged = false;
+            Eigen::Index worst = 0;
+            theta.cwiseAbs().maxCoeff(&worst);
+            report.status = theta.cwiseAbs().maxCoeff() > 10
+                ? "did not converge: parameter " + std::string(M::parameter_names[static_cast<std::size_t>(worst)]) +
+                      " runs to " + (theta[worst] > 0 ? "infinity" : "zero") +
+                      " (the data do not identify it; try a penalty or more data)"
+                : "did not converge: no interior maximum found (the observed information is not positive definite)";
+        }
+        Eigen::VectorXd g(theta.size());
+        report.value = f(theta, g);
+        report.gradient_norm = g.cwiseAbs().maxCoeff();
+        return report;
+    };
 
     const typename M::params first = start ? *start : M::default_start(data);
     Eigen::VectorXd best = to_theta(first);
-    bfgs_report best_report = minimize_bfgs(f, best, options.optimizer);
-    // Deterministic alternative starts: the default start shifted along a fixed pattern of
-    // log-scale moves. Used when the default fails, and to keep the best converged optimum.
+    bfgs_report best_report = attempt(best);
+    // Deterministic alternative starts: the first start shifted along a fixed pattern of
+    // log-scale moves, tried when it fails; the best converged optimum is kept.
     for (int s = 0; s < options.extra_starts && !best_report.converged; ++s) {
         Eigen::VectorXd theta = to_theta(first);
         for (std::size_t i = 0; i < k; ++i)
             theta[static_cast<Eigen::Index>(i)] += ((i + static_cast<std::size_t>(s)) % 2 == 0 ? 1.0 : -1.0) * (0.5 + 0.5 * s);
-        bfgs_report r = minimize_bfgs(f, theta, options.optimizer);
+        bfgs_report r = attempt(theta);
         const bool better = (r.converged && !best_report.converged) ||
                             (r.converged == best_report.converged && std::isfinite(r.value) &&
                              !(r.value >= best_report.value));
@@ -151,39 +232,27 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
         result.status = "the log-likelihood is not finite at the estimate";
     }
 
-    // Observed information of the penalised objective in log-parameters: central differences
-    // of the analytic gradient, symmetrised.
-    Eigen::Matrix<double, k, k> hessian;
-    Eigen::VectorXd g_plus(static_cast<Eigen::Index>(k)), g_minus(static_cast<Eigen::Index>(k));
-    bool finite = true;
-    for (std::size_t j = 0; j < k; ++j) {
-        const auto jj = static_cast<Eigen::Index>(j);
-        const double h = 1e-5 * std::max(1.0, std::abs(best[jj]));
-        Eigen::VectorXd theta = best;
-        theta[jj] += h;
-        finite &= std::isfinite(f(theta, g_plus)) && g_plus.allFinite();
-        theta[jj] = best[jj] - h;
-        finite &= std::isfinite(f(theta, g_minus)) && g_minus.allFinite();
-        hessian.col(jj) = (g_plus - g_minus) / (2 * h) * weight_total;
-    }
-    hessian = 0.5 * (hessian + hessian.transpose()).eval();
     result.std_errors.fill(std::numeric_limits<double>::quiet_NaN());
     result.covariance.setConstant(std::numeric_limits<double>::quiet_NaN());
-    Eigen::SelfAdjointEigenSolver<Eigen::Matrix<double, k, k>> eigen(hessian);
-    if (finite && eigen.info() == Eigen::Success &&
-        eigen.eigenvalues().minCoeff() > 1e-12 * std::max(1.0, eigen.eigenvalues().maxCoeff())) {
-        const Eigen::Matrix<double, k, k> cov_log = hessian.inverse();
-        Eigen::Matrix<double, k, 1> scale;
-        for (std::size_t i = 0; i < k; ++i) scale[static_cast<Eigen::Index>(i)] = values[i];
-        result.covariance = scale.asDiagonal() * cov_log * scale.asDiagonal();
-        for (std::size_t i = 0; i < k; ++i) {
-            const auto ii = static_cast<Eigen::Index>(i);
-            result.std_errors[i] = std::sqrt(result.covariance(ii, ii));
+    Eigen::MatrixXd hessian;
+    if (detail::hessian_by_differences(f, best, hessian)) {
+        hessian *= weight_total;  // the objective is per customer; the information is not
+        const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(hessian);
+        if (eigen.info() == Eigen::Success &&
+            eigen.eigenvalues().minCoeff() > 1e-12 * std::max(1.0, eigen.eigenvalues().maxCoeff())) {
+            const Eigen::MatrixXd cov_log = hessian.inverse();
+            Eigen::VectorXd scale(static_cast<Eigen::Index>(k));
+            for (std::size_t i = 0; i < k; ++i) scale[static_cast<Eigen::Index>(i)] = values[i];
+            result.covariance = scale.asDiagonal() * cov_log * scale.asDiagonal();
+            for (std::size_t i = 0; i < k; ++i) {
+                const auto ii = static_cast<Eigen::Index>(i);
+                result.std_errors[i] = std::sqrt(result.covariance(ii, ii));
+            }
+            result.std_errors_available = true;
         }
-        result.std_errors_available = true;
-    } else if (result.converged) {
-        result.status += "; the observed information is not positive definite, so no standard errors";
     }
+    if (result.converged && !result.std_errors_available)
+        result.status += "; the observed information is not positive definite, so no standard errors";
     return result;
 }
 
