@@ -7,10 +7,23 @@
 #include <clv/core/errors.hpp>
 
 #include <clv/data/customer_table.hpp>
+#include <clv/data/simulate_transactions.hpp>
+#include <clv/data/summarize.hpp>
 
 #include <clv/fit/bfgs.hpp>
 #include <clv/fit/maximum_likelihood.hpp>
 
+#include <clv/models/bg_nbd.hpp>
+#include <clv/models/mbg_nbd.hpp>
+#include <clv/models/pareto_nbd.hpp>
+
+#include <clv/analysis/tracking.hpp>
+
 #include <clv/value/lifetime_value.hpp>
 #include <clv/value/parts.hpp>
 #include <clv/value/simple_clv.hpp>
+
+#include <clv/io/csv_reader.hpp>
+#include <clv/io/dates.hpp>
+#include <clv/io/location.hpp>
+#include <clv/io/summary_csv.hpp>

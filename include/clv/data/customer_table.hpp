@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <unordered_set>
 #include <vector>
 
@@ -28,24 +29,53 @@ struct customer_row {
     double weight = 1;
 };
 
+namespace detail {
+/// `where` is either a `source_location` or a callable giving the location of a named field
+/// (file readers map a field to its column), so messages can point at file:line:column.
+template <class Where>
+source_location field_location(const Where& where, const char* field) {
+    if constexpr (std::is_invocable_r_v<source_location, const Where&, const char*>) {
+        return where(field);
+    } else {
+        return where;
+    }
+}
+}  // namespace detail
+
 /// Throws `invalid_input` unless (frequency, recency, T) is a possible transactional summary:
 /// all finite and non-negative, recency <= T, and recency == 0 when frequency == 0.
-/// `where` names the row for the message.
-inline void validate_transaction_summary(double frequency, double recency, double T,
-                                         const source_location& where) {
+/// `where` names the row (a `source_location`, or a callable from field name to location).
+template <class Where = source_location>
+void validate_transaction_summary(double frequency, double recency, double T, const Where& where) {
     auto check_finite_nonnegative = [&](const char* field, double v) {
-        if (!std::isfinite(v)) throw invalid_input(field, to_message_string(v), "must be a finite number", where);
-        if (v < 0) throw invalid_input(field, to_message_string(v), "must not be negative", where);
+        if (!std::isfinite(v))
+            throw invalid_input(field, to_message_string(v), "must be a finite number", detail::field_location(where, field));
+        if (v < 0)
+            throw invalid_input(field, to_message_string(v), "must not be negative", detail::field_location(where, field));
     };
     check_finite_nonnegative("frequency", frequency);
     check_finite_nonnegative("recency", recency);
     check_finite_nonnegative("T", T);
     if (recency > T)
         throw invalid_input("recency", to_message_string(recency),
-                            "recency must not exceed T (" + to_message_string(T) + ")", where);
+                            "recency must not exceed T (" + to_message_string(T) + ")",
+                            detail::field_location(where, "recency"));
     if (frequency == 0 && recency != 0)
-        throw invalid_input("recency", to_message_string(recency),
-                            "a customer with frequency 0 must have recency 0", where);
+        throw invalid_input("recency", to_message_string(recency), "a customer with frequency 0 must have recency 0",
+                            detail::field_location(where, "recency"));
+}
+
+/// Throws `invalid_input` unless `row` is a usable customer: a valid transactional summary,
+/// a finite non-negative monetary value and a positive finite weight.
+template <class Where = source_location>
+void validate_customer_row(const customer_row& row, const Where& where) {
+    validate_transaction_summary(row.frequency, row.recency, row.T, where);
+    if (!std::isfinite(row.monetary_value) || row.monetary_value < 0)
+        throw invalid_input("monetary_value", to_message_string(row.monetary_value),
+                            "must not be negative and must be finite", detail::field_location(where, "monetary_value"));
+    if (!std::isfinite(row.weight) || row.weight <= 0)
+        throw invalid_input("weight", to_message_string(row.weight), "must be positive and finite",
+                            detail::field_location(where, "weight"));
 }
 
 /// Contiguous read-only columns of transactional summaries, the form every model's summed
@@ -99,9 +129,8 @@ struct customer_table {
 
     [[nodiscard]] transaction_columns columns() const noexcept { return {frequency, recency, T, weight}; }
 
-    /// Checks every row (see `validate_transaction_summary`), that weights are finite and
-    /// positive, that monetary values are finite and non-negative, that ids are unique, and that
-    /// the table is not empty. `source` names the table in messages (e.g. the file it came from);
+    /// Checks every row (see `validate_customer_row`), that ids are unique, and that the table
+    /// is not empty. `source` names the table in messages (e.g. the file it came from);
     /// `first_line` is the line of row 0 in that file (0: report "row N" instead).
     void validate(const std::string& source = "customer table", std::size_t first_line = 0) const {
         if (empty()) throw invalid_input("", "", "no customers: the summary is empty", {source});
@@ -111,12 +140,7 @@ struct customer_table {
         };
         std::unordered_set<std::string_view> seen;
         for (std::size_t i = 0; i < size(); ++i) {
-            validate_transaction_summary(frequency[i], recency[i], T[i], where(i));
-            if (!weight.empty() && (!std::isfinite(weight[i]) || weight[i] <= 0))
-                throw invalid_input("weight", to_message_string(weight[i]), "must be a positive finite number", where(i));
-            if (!monetary_value.empty() && (!std::isfinite(monetary_value[i]) || monetary_value[i] < 0))
-                throw invalid_input("monetary_value", to_message_string(monetary_value[i]),
-                                    "must be a finite non-negative number", where(i));
+            validate_customer_row(row(i), where(i));
             if (i < ids.size() && !ids[i].empty() && !seen.insert(ids[i]).second)
                 throw invalid_input("customer_id", ids[i], "duplicate customer id", where(i));
         }

@@ -1,0 +1,268 @@
+// Streaming CSV reader (RFC 4180) and a locale-independent number parser.
+//
+// The reader holds one fixed-size buffer and one record at a time, so a log of ten million rows
+// streams in constant memory. It accepts what spreadsheets and databases actually write: quoted
+// fields with delimiters, doubled quotes and line breaks inside (RFC 4180, section 2), CRLF or LF
+// line ends, a UTF-8 byte-order mark, any one-character delimiter, and a whitespace mode for
+// fixed-width-looking logs such as CDNOW_master.txt, where runs of blanks separate fields.
+#pragma once
+
+#include <clv/core/errors.hpp>
+#include <clv/io/location.hpp>
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace clv::io {
+
+/// How a CSV file is laid out.
+struct csv_options {
+    char delimiter = ',';     ///< field separator when `whitespace` is false
+    bool whitespace = false;  ///< runs of spaces/tabs separate fields; leading/trailing blanks ignored
+    bool header = true;       ///< first record names the columns; otherwise they are "1", "2", ...
+    std::size_t buffer_size = std::size_t{1} << 20;      ///< bytes read from the file at a time
+    std::size_t max_record_bytes = std::size_t{64} << 20;  ///< longer records are an error (a stray quote
+                                                           ///< would otherwise swallow the whole file)
+};
+
+/// One record: its fields (unquoted, as string_views into the row) and the file line it starts on.
+class csv_row {
+public:
+    [[nodiscard]] std::size_t size() const noexcept { return ends_.size(); }
+    /// Field `index` (0-based), valid until the row is read into again.
+    [[nodiscard]] std::string_view operator[](std::size_t index) const noexcept {
+        const std::size_t begin = index == 0 ? 0 : ends_[index - 1];
+        return {text_.data() + begin, ends_[index] - begin};
+    }
+    /// 1-based line of the file where the record starts (a quoted field may span lines).
+    [[nodiscard]] std::size_t line() const noexcept { return line_; }
+    /// file:line:column of field `index` (0-based) for error messages; the column is 1-based.
+    [[nodiscard]] source_location where(std::size_t index) const { return {file_, line_, index + 1}; }
+
+private:
+    friend class csv_reader;
+    std::string text_;                // the fields' bytes, back to back
+    std::vector<std::size_t> ends_;   // end offset of each field in text_
+    std::size_t line_ = 0;
+    std::string file_;
+};
+
+/// Reads a delimited text file record by record. Construction reads the header (or the first
+/// record when there is none) and throws `invalid_input` for an empty file; `next` throws
+/// `invalid_input` with file:line for ragged rows, unterminated quotes and over-long records.
+class csv_reader {
+public:
+    csv_reader(const std::filesystem::path& path, csv_options options = {})
+        : options_(options), name_(path.string()), file_(std::fopen(name_.c_str(), "rb"), &std::fclose),
+          buffer_(std::max<std::size_t>(options.buffer_size, 16)) {
+        if (!file_) {
+            throw invalid_input("", "", std::string("cannot open file: ") + std::strerror(errno), {name_});
+        }
+        if (!options_.whitespace && (options_.delimiter == '"' || options_.delimiter == '\n' ||
+                                     options_.delimiter == '\r')) {
+            throw invalid_input("delimiter", std::string(1, options_.delimiter),
+                                "a quote or line break cannot separate fields", {name_});
+        }
+        fill();
+        if (end_ >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
+        csv_row first;
+        if (!read_record(first)) throw invalid_input("", "", "empty file: no header/no data", {name_});
+        if (options_.header) {
+            for (std::size_t i = 0; i < first.size(); ++i) columns_.emplace_back(first[i]);
+        } else {
+            for (std::size_t i = 1; i <= first.size(); ++i) columns_.push_back(std::to_string(i));
+            pending_ = std::move(first);
+        }
+    }
+
+    [[nodiscard]] const std::string& file_name() const noexcept { return name_; }
+    [[nodiscard]] const std::vector<std::string>& columns() const noexcept { return columns_; }
+
+    /// 0-based index of the column called `name`; throws `invalid_input` listing the columns there are.
+    [[nodiscard]] std::size_t column_index(std::string_view name) const {
+        for (std::size_t i = 0; i < columns_.size(); ++i) {
+            if (columns_[i] == name) return i;
+        }
+        std::string available;
+        for (const auto& column : columns_) available += (available.empty() ? "'" : ", '") + column + "'";
+        throw invalid_input("column", std::string(name),
+                            "no such column; available columns: " + available +
+                                (options_.header ? "" : " (no header: columns are numbered from 1)"),
+                            {name_});
+    }
+
+    /// Reads the next record into `row`; false at the end of the file. Every record has as many
+    /// fields as the header (or the first record).
+    bool next(csv_row& row) {
+        if (pending_) {
+            row = std::move(*pending_);
+            pending_.reset();
+            return true;
+        }
+        if (!read_record(row)) return false;
+        if (row.size() != columns_.size()) {
+            throw invalid_input("", "",
+                                "record has " + std::to_string(row.size()) + " fields but the " +
+                                    (options_.header ? "header has " : "first record has ") +
+                                    std::to_string(columns_.size()),
+                                {name_, row.line_, 0});
+        }
+        return true;
+    }
+
+private:
+    static constexpr int end_of_file = -1;
+
+    bool fill() {
+        pos_ = 0;
+        end_ = std::fread(buffer_.data(), 1, buffer_.size(), file_.get());
+        if (end_ == 0 && std::ferror(file_.get())) {
+            throw invalid_input("", "", "read error", {name_, line_, 0});
+        }
+        return end_ != 0;
+    }
+    int peek() {
+        if (pos_ == end_ && !fill()) return end_of_file;
+        return static_cast<unsigned char>(buffer_[pos_]);
+    }
+    void advance() noexcept { ++pos_; }
+    [[nodiscard]] bool is_separator(int c) const noexcept {
+        return options_.whitespace ? (c == ' ' || c == '\t') : c == static_cast<unsigned char>(options_.delimiter);
+    }
+    // Consumes a line end (LF, CRLF or a lone CR) if one is next; true if it did.
+    bool consume_line_end() {
+        const int c = peek();
+        if (c != '\n' && c != '\r') return false;
+        advance();
+        if (c == '\r' && peek() == '\n') advance();
+        ++line_;
+        return true;
+    }
+    void check_length(const csv_row& row) const {
+        if (row.text_.size() > options_.max_record_bytes) {
+            throw invalid_input("", "", "record longer than " + std::to_string(options_.max_record_bytes) +
+                                            " bytes (an unclosed quote?)",
+                                {name_, row.line_, row.size() + 1});
+        }
+    }
+
+    // RFC 4180 section 2 items 5-7: a field starting with a quote runs to the matching quote;
+    // "" inside stands for one quote; delimiters and line breaks inside are data.
+    void read_quoted_field(csv_row& row) {
+        const std::size_t opened_line = line_;
+        advance();  // opening quote
+        for (;;) {
+            const int c = peek();
+            if (c == end_of_file) {
+                throw invalid_input("", "", "unterminated quoted field: the quote opened here is never closed",
+                                    {name_, opened_line, row.size() + 1});
+            }
+            advance();
+            if (c == '"') {
+                if (peek() != '"') break;
+                advance();
+            } else if (c == '\n' || (c == '\r' && peek() != '\n')) {
+                ++line_;
+            }
+            row.text_.push_back(static_cast<char>(c));
+            check_length(row);
+        }
+        const int after = peek();
+        if (after != end_of_file && after != '\n' && after != '\r' && !is_separator(after)) {
+            throw invalid_input("", std::string(1, static_cast<char>(after)),
+                                "unexpected character after the closing quote of a field",
+                                {name_, line_, row.size() + 1});
+        }
+    }
+
+    void read_plain_field(csv_row& row) {
+        for (;;) {
+            if (pos_ == end_ && !fill()) return;
+            const char* begin = buffer_.data() + pos_;
+            const char* end = buffer_.data() + end_;
+            const char* p = begin;
+            while (p != end && *p != '\n' && *p != '\r' && !is_separator(static_cast<unsigned char>(*p))) ++p;
+            row.text_.append(begin, p);
+            pos_ += static_cast<std::size_t>(p - begin);
+            check_length(row);
+            if (p != end) return;
+        }
+    }
+
+    bool read_record(csv_row& row) {
+        row.text_.clear();
+        row.ends_.clear();
+        if (row.file_ != name_) row.file_ = name_;
+        // Blank lines (and, in whitespace mode, lines of blanks) hold no record.
+        for (;;) {
+            const int c = peek();
+            if (c == end_of_file) return false;
+            if (consume_line_end()) continue;
+            if (options_.whitespace && is_separator(c)) {
+                advance();
+                continue;
+            }
+            break;
+        }
+        row.line_ = line_;
+        for (;;) {
+            if (peek() == '"') {
+                read_quoted_field(row);
+            } else {
+                read_plain_field(row);
+            }
+            row.ends_.push_back(row.text_.size());
+            const int c = peek();
+            if (c == end_of_file || consume_line_end()) return true;
+            advance();  // the separator
+            if (options_.whitespace) {
+                while (is_separator(peek())) advance();
+                const int next = peek();
+                if (next == end_of_file || consume_line_end()) return true;
+            }
+        }
+    }
+
+    csv_options options_;
+    std::string name_;
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
+    std::vector<char> buffer_;
+    std::size_t pos_ = 0;
+    std::size_t end_ = 0;
+    std::size_t line_ = 1;
+    std::vector<std::string> columns_;
+    std::optional<csv_row> pending_;  // the first record of a header-less file
+};
+
+/// Parses a decimal number the same way in every locale (std::from_chars, never strtod), after
+/// trimming blanks; accepts a leading '+'. Empty text, trailing characters, out-of-range values
+/// and NaN/infinity are rejected with `invalid_input` naming `field`, the text and `where`.
+template <location_source Where>
+double parse_number(std::string_view text, std::string_view field, const Where& where) {
+    std::string_view digits = text;
+    while (!digits.empty() && (digits.front() == ' ' || digits.front() == '\t')) digits.remove_prefix(1);
+    while (!digits.empty() && (digits.back() == ' ' || digits.back() == '\t')) digits.remove_suffix(1);
+    if (digits.empty()) throw invalid_input(std::string(field), "", "empty value where a number is expected", locate(where));
+    if (digits.front() == '+' && digits.size() > 1 && digits[1] != '-') digits.remove_prefix(1);
+    double value = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (error == std::errc::result_out_of_range) {
+        throw invalid_input(std::string(field), std::string(text), "number out of range", locate(where));
+    }
+    if (error != std::errc{} || end != digits.data() + digits.size() || !std::isfinite(value)) {
+        throw invalid_input(std::string(field), std::string(text), "not a finite number", locate(where));
+    }
+    return value;
+}
+
+}  // namespace clv::io

@@ -1,0 +1,135 @@
+// Customer summaries as CSV files: read with validation at file:line:column, written so that
+// every number reads back to the same double.
+#pragma once
+
+#include <clv/core/errors.hpp>
+#include <clv/data/customer_table.hpp>
+#include <clv/io/csv_reader.hpp>
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+namespace clv::io {
+
+/// Which columns of a summary file to read. The defaults are the header `write_summary_csv`
+/// writes (lifetimes' names for frequency, recency, T and monetary_value).
+struct summary_csv_options {
+    std::string customer_column = "customer_id";
+    std::string frequency_column = "frequency";
+    std::string recency_column = "recency";
+    std::string T_column = "T";
+    /// Read when the file has this column (monetary values are 0 otherwise); empty: never read.
+    std::string monetary_value_column = "monetary_value";
+    /// Empty: every row is one customer; a name: that column must exist and holds how many
+    /// customers each row stands for (compressed data).
+    std::string weight_column;
+    csv_options csv;  ///< delimiter, header
+};
+
+/// Reads a summary file into a `customer_table`. Every value is parsed with `parse_number` and every
+/// row checked with `validate_customer_row` (and ids must be unique), each error naming
+/// file:line:column, the field and the value.
+inline customer_table read_summary_csv(const std::filesystem::path& path, const summary_csv_options& options = {}) {
+    csv_reader reader(path, options.csv);
+    const std::size_t id = reader.column_index(options.customer_column);
+    const std::size_t frequency = reader.column_index(options.frequency_column);
+    const std::size_t recency = reader.column_index(options.recency_column);
+    const std::size_t T = reader.column_index(options.T_column);
+    constexpr std::size_t absent = static_cast<std::size_t>(-1);
+    std::size_t monetary = absent;
+    for (std::size_t i = 0; i < reader.columns().size(); ++i) {
+        if (!options.monetary_value_column.empty() && reader.columns()[i] == options.monetary_value_column) monetary = i;
+    }
+    const std::size_t weight = options.weight_column.empty() ? absent : reader.column_index(options.weight_column);
+
+    customer_table table;
+    std::unordered_set<std::string> seen;
+    csv_row row;
+    while (reader.next(row)) {
+        auto number = [&](std::size_t column) {
+            return parse_number(row[column], reader.columns()[column], [&] { return row.where(column); });
+        };
+        auto number_or = [&](std::size_t column, double otherwise) {
+            return column == absent ? otherwise : number(column);
+        };
+        const customer_row values{number(frequency), number(recency), number(T), number_or(monetary, 0.0),
+                                  number_or(weight, 1.0)};
+        validate_customer_row(values, [&](std::string_view field) {
+            const std::size_t column = field == "frequency" ? frequency : field == "recency" ? recency
+                                     : field == "T" ? T : field == "weight" ? weight : monetary;
+            return column == absent ? source_location{path.string(), row.line(), 0} : row.where(column);
+        });
+        std::string customer(row[id]);
+        if (!customer.empty() && !seen.insert(customer).second)
+            throw invalid_input(options.customer_column, customer, "duplicate customer id", row.where(id));
+        table.push_back(std::move(customer), values);
+    }
+    if (table.empty()) throw invalid_input("", "", "no data rows: the summary is empty", {path.string()});
+    return table;
+}
+
+/// Appends the shortest text that reads back as exactly `value` (std::to_chars round trip).
+inline void append_number(std::string& out, double value) {
+    std::array<char, 32> text{};
+    const auto result = std::to_chars(text.data(), text.data() + text.size(), value);
+    out.append(text.data(), result.ptr);
+}
+
+/// `field` as one CSV field, quoted per RFC 4180 when it holds a comma, quote or line break.
+inline std::string csv_field(std::string_view field) {
+    if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
+    std::string quoted = "\"";
+    for (const char c : field) {
+        if (c == '"') quoted.push_back('"');
+        quoted.push_back(c);
+    }
+    quoted.push_back('"');
+    return quoted;
+}
+
+/// Writes `table` with the header customer_id,frequency,recency,T,monetary_value (and
+/// frequency_holdout,monetary_value_holdout,duration_holdout when it has holdout columns).
+inline void write_summary_csv(std::ostream& out, const customer_table& table) {
+    std::string text = "customer_id,frequency,recency,T,monetary_value";
+    if (table.has_holdout()) text += ",frequency_holdout,monetary_value_holdout,duration_holdout";
+    text += '\n';
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        text += csv_field(i < table.ids.size() ? std::string_view(table.ids[i]) : std::string_view());
+        for (const double value : {table.frequency[i], table.recency[i], table.T[i],
+                                   table.monetary_value.empty() ? 0.0 : table.monetary_value[i]}) {
+            text += ',';
+            append_number(text, value);
+        }
+        if (table.has_holdout()) {
+            for (const double value : {table.frequency_holdout[i], table.monetary_value_holdout[i],
+                                       table.duration_holdout[i]}) {
+                text += ',';
+                append_number(text, value);
+            }
+        }
+        text += '\n';
+        if (text.size() > (std::size_t{1} << 16)) {
+            out.write(text.data(), static_cast<std::streamsize>(text.size()));
+            text.clear();
+        }
+    }
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+}
+
+/// Writes `table` to the file `path` (see the stream overload); throws when the file cannot be written.
+inline void write_summary_csv(const std::filesystem::path& path, const customer_table& table) {
+    std::ofstream out(path, std::ios::binary);
+    if (!out) throw invalid_input("output", path.string(), "cannot open file for writing");
+    write_summary_csv(out, table);
+    out.flush();
+    if (!out) throw invalid_input("output", path.string(), "write failed");
+}
+
+}  // namespace clv::io

@@ -1,0 +1,194 @@
+#include <clv/io/csv_reader.hpp>
+
+#include "temp_file.hpp"
+#include "test_support.hpp"
+
+#include <string>
+#include <vector>
+
+using clv::invalid_input;
+using clv::io::csv_options;
+using clv::io::csv_reader;
+using clv::io::csv_row;
+using clv_test::temp_file;
+
+namespace {
+
+struct record {
+    std::size_t line;
+    std::vector<std::string> fields;
+    bool operator==(const record&) const = default;
+};
+
+std::vector<record> read_all(const temp_file& file, csv_options options = {}) {
+    csv_reader reader(file.path(), options);
+    std::vector<record> records;
+    csv_row row;
+    while (reader.next(row)) {
+        record r{row.line(), {}};
+        for (std::size_t i = 0; i < row.size(); ++i) r.fields.emplace_back(row[i]);
+        records.push_back(r);
+    }
+    return records;
+}
+
+std::string error_of(const temp_file& file, csv_options options = {}) {
+    try {
+        read_all(file, options);
+    } catch (const invalid_input& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("RFC 4180: quoted fields hold delimiters, doubled quotes and line breaks; records know their line") {
+    const temp_file file("quoted.csv", "id,note,amount\n"
+                                       "1,\"a, b\",3\n"
+                                       "2,\"say \"\"hi\"\"\",4\n"
+                                       "3,\"two\nlines\",5\n"
+                                       "4,,6\n");
+    csv_reader reader(file.path());
+    CHECK(reader.columns() == std::vector<std::string>{"id", "note", "amount"});
+    CHECK(reader.column_index("amount") == 2);
+    const auto records = read_all(file);
+    REQUIRE(records.size() == 4);
+    CHECK(records[0] == record{2, {"1", "a, b", "3"}});
+    CHECK(records[1] == record{3, {"2", "say \"hi\"", "4"}});
+    CHECK(records[2] == record{4, {"3", "two\nlines", "5"}});
+    CHECK(records[3] == record{6, {"4", "", "6"}});  // line 6: the quoted line break moved it down
+}
+
+TEST_CASE("CRLF, a UTF-8 byte-order mark, a missing final line break and blank lines") {
+    const temp_file file("crlf.csv", "\xEF\xBB\xBFid;value\r\n\r\na;\"x\r\ny\"\r\nb;2");
+    csv_options options;
+    options.delimiter = ';';
+    csv_reader reader(file.path(), options);
+    CHECK(reader.columns().front() == "id");  // BOM stripped
+    const auto records = read_all(file, options);
+    REQUIRE(records.size() == 2);
+    CHECK(records[0] == record{3, {"a", "x\r\ny"}});
+    CHECK(records[1] == record{5, {"b", "2"}});
+}
+
+TEST_CASE("tab delimiter keeps empty fields; whitespace mode merges runs and ignores leading blanks") {
+    SUBCASE("tab") {
+        const temp_file file("tabs.tsv", "a\tb\tc\n1\t\t3\n");
+        csv_options options;
+        options.delimiter = '\t';
+        CHECK(read_all(file, options) == std::vector<record>{{2, {"1", "", "3"}}});
+    }
+    SUBCASE("whitespace, no header: columns are numbered from 1") {
+        const temp_file file("cdnow_like.txt", " 00004 0001 19970101  2   29.33\n\t00004\t 0001 19970118 2 29.73   \n   \n");
+        csv_options options;
+        options.whitespace = true;
+        options.header = false;
+        csv_reader reader(file.path(), options);
+        CHECK(reader.columns() == std::vector<std::string>{"1", "2", "3", "4", "5"});
+        CHECK(reader.column_index("3") == 2);
+        CHECK(read_all(file, options) ==
+              std::vector<record>{{1, {"00004", "0001", "19970101", "2", "29.33"}},
+                                  {2, {"00004", "0001", "19970118", "2", "29.73"}}});
+    }
+}
+
+TEST_CASE("records read the same whatever the buffer size (fields, quotes and CRLF across chunk ends)") {
+    std::string text = "id,name,value\r\n";
+    for (int i = 0; i < 200; ++i) {
+        text += std::to_string(i) + ",\"n,\"\"" + std::to_string(i * 7) + "\"\"\r\nx\"," + std::to_string(i * 0.5) + "\r\n";
+    }
+    const temp_file file("chunks.csv", text);
+    const auto expected = read_all(file);
+    REQUIRE(expected.size() == 200);
+    CHECK(expected[199] == record{2 + 2 * 199, {"199", "n,\"1393\"\r\nx", std::to_string(199 * 0.5)}});
+    for (const std::size_t size : {16, 17, 31, 64, 1000}) {
+        csv_options options;
+        options.buffer_size = size;
+        CHECK(read_all(file, options) == expected);
+    }
+}
+
+TEST_CASE("a file larger than the buffer streams through it") {
+    std::string text = "customer,amount\n";
+    for (int i = 0; i < 500000; ++i) text.append("c").append(std::to_string(i % 977)).append(",").append(std::to_string(i % 10)).append("\n");
+    REQUIRE(text.size() > (std::size_t{3} << 20));  // three 1 MiB buffers
+    const temp_file file("large.csv", text);
+    csv_reader reader(file.path());
+    csv_row row;
+    std::size_t rows = 0;
+    double sum = 0;
+    while (reader.next(row)) {
+        ++rows;
+        sum += clv::io::parse_number(row[1], "amount", row.where(1));
+    }
+    CHECK(rows == 500000);
+    CHECK(sum == 50000 * 45.0);  // each block of 10 rows adds 0+1+...+9
+    CHECK(row.line() == 500001);
+}
+
+TEST_CASE("malformed files are invalid_input naming file, line and column") {
+    SUBCASE("empty: no bytes, only a BOM, only blank lines") {
+        for (const char* content : {"", "\xEF\xBB\xBF", "\n\r\n\n"}) {
+            const temp_file file("empty.csv", content);
+            CHECK_THROWS_WITH_AS(csv_reader(file.path()), doctest::Contains((file.name() + ": empty file").c_str()), invalid_input);
+        }
+    }
+    SUBCASE("ragged row") {
+        const temp_file file("ragged.csv", "a,b,c\n1,2,3\n4,5\n");
+        const std::string message = error_of(file);
+        CHECK(message.find(file.name() + ":3") != std::string::npos);
+        CHECK(message.find("2 fields but the header has 3") != std::string::npos);
+    }
+    SUBCASE("too many fields") {
+        const temp_file file("wide.csv", "a,b\n1,2,3\n");
+        CHECK(error_of(file).find(file.name() + ":2") != std::string::npos);
+    }
+    SUBCASE("unterminated quote points at the line and column where it opened") {
+        const temp_file file("unterminated.csv", "a,b\n1,2\n3,\"never\nclosed\n");
+        const std::string message = error_of(file);
+        CHECK(message.find(file.name() + ":3:2") != std::string::npos);
+        CHECK(message.find("unterminated quoted field") != std::string::npos);
+    }
+    SUBCASE("text after a closing quote") {
+        const temp_file file("after_quote.csv", "a,b\n\"x\"y,2\n");
+        const std::string message = error_of(file);
+        CHECK(message.find(file.name() + ":2:1") != std::string::npos);
+        CHECK(message.find("value 'y'") != std::string::npos);
+    }
+    SUBCASE("missing file names its path") {
+        CHECK_THROWS_WITH_AS(csv_reader("/nonexistent/clv_nosuch.csv"),
+                             doctest::Contains("/nonexistent/clv_nosuch.csv: cannot open file"), invalid_input);
+    }
+    SUBCASE("over-long record") {
+        const temp_file file("long.csv", "a,b\n1,\"" + std::string(5000, 'x') + "\"\n");
+        csv_options options;
+        options.max_record_bytes = 1000;
+        CHECK(error_of(file, options).find("record longer than 1000 bytes") != std::string::npos);
+    }
+}
+
+TEST_CASE("column_index names the missing column and lists the available ones") {
+    const temp_file file("columns.csv", "id,date,amount\na,2020-01-01,1\n");
+    csv_reader reader(file.path());
+    CHECK_THROWS_WITH_AS((void)reader.column_index("when"),
+                         doctest::Contains("no such column; available columns: 'id', 'date', 'amount' (value 'when')"),
+                         invalid_input);
+}
+
+TEST_CASE("parse_number: std::from_chars, blanks trimmed, leading + accepted") {
+    const clv::source_location here{"numbers.csv", 7, 3};
+    CHECK(clv::io::parse_number("29.33", "amount", here) == 29.33);
+    CHECK(clv::io::parse_number(" -0.25\t", "amount", here) == -0.25);
+    CHECK(clv::io::parse_number("+3", "amount", here) == 3.0);
+    CHECK(clv::io::parse_number("1e3", "amount", here) == 1000.0);
+    CHECK(clv::io::parse_number("30.428571428571427", "amount", here) == 213.0 / 7.0);
+    for (const char* bad : {"abc", "1.5x", "1,5", "nan", "NaN", "inf", "-inf", "infinity", "+-1", "0x10", "1e400", "--1"}) {
+        CAPTURE(bad);
+        CHECK_THROWS_WITH_AS((void)clv::io::parse_number(bad, "amount", here),
+                             doctest::Contains("numbers.csv:7:3: field 'amount'"), invalid_input);
+        CHECK_THROWS_WITH_AS((void)clv::io::parse_number(bad, "amount", here),
+                             doctest::Contains(("(value '" + std::string(bad) + "')").c_str()), invalid_input);
+    }
+    CHECK_THROWS_WITH_AS((void)clv::io::parse_number("  ", "amount", here), doctest::Contains("empty value"), invalid_input);
+}

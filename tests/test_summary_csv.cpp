@@ -1,0 +1,123 @@
+#include <clv/io/summary_csv.hpp>
+
+#include "temp_file.hpp"
+#include "test_support.hpp"
+
+#include <limits>
+#include <sstream>
+#include <string>
+
+using clv::invalid_input;
+using clv::io::read_summary_csv;
+using clv::io::write_summary_csv;
+using clv_test::temp_file;
+
+namespace {
+
+std::string written(const clv::customer_table& table) {
+    std::ostringstream out;
+    write_summary_csv(out, table);
+    return out.str();
+}
+
+std::string error_of(const temp_file& file, const clv::io::summary_csv_options& options = {}) {
+    try {
+        (void)read_summary_csv(file.path(), options);
+    } catch (const invalid_input& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("numbers are written in the shortest form that reads back exactly") {
+    clv::customer_table table;
+    table.push_back("1", {2, 213.0 / 7, 272.0 / 7, 22.345, 1});
+    CHECK(written(table) == "customer_id,frequency,recency,T,monetary_value\n1,2,30.428571428571427,38.857142857142854,22.345\n");
+    CHECK(clv::io::parse_number("30.428571428571427", "recency", clv::source_location{}) == 213.0 / 7);
+}
+
+TEST_CASE("write then read gives back the same table, ids quoted per RFC 4180") {
+    clv::customer_table table;
+    table.push_back("plain", {0, 0, 38.857142857142854, 0, 1});
+    table.push_back("Smith, \"J\"\nLtd", {3, 1.0 / 3, 1e-300 + 12.5, 1e10 / 3, 1});
+    table.push_back("tab\there", {1, std::numeric_limits<double>::min(), 5, 0.1 + 0.2, 1});
+    const temp_file file("roundtrip.csv", written(table));
+    const auto back = read_summary_csv(file.path());
+    CHECK(back.ids == table.ids);
+    CHECK(back.frequency == table.frequency);
+    CHECK(back.recency == table.recency);
+    CHECK(back.T == table.T);
+    CHECK(back.monetary_value == table.monetary_value);
+    CHECK_FALSE(back.has_holdout());
+    CHECK(written(table).find("\"Smith, \"\"J\"\"\nLtd\",3,") != std::string::npos);
+}
+
+TEST_CASE("holdout columns are written when the table has them") {
+    clv::customer_table table;
+    table.push_back("a", {1, 2, 4, 2, 1});
+    table.frequency_holdout = {2};
+    table.monetary_value_holdout = {6};
+    table.duration_holdout = {39};
+    CHECK(written(table) == "customer_id,frequency,recency,T,monetary_value,frequency_holdout,monetary_value_holdout,"
+                            "duration_holdout\na,1,2,4,2,2,6,39\n");
+}
+
+TEST_CASE("lifetimes' CDNOW summary reads with its own column names") {
+    const auto path = clv_test::shared_data("cdnow/cdnow_customers_summary.csv");
+    if (!path) return;
+    clv::io::summary_csv_options options;
+    options.customer_column = "ID";
+    const auto table = read_summary_csv(*path, options);
+    REQUIRE(table.size() == 2357);
+    CHECK(table.ids[0] == "1");
+    CHECK(table.frequency[0] == 2);
+    CHECK(table.recency[0] == 30.43);  // FHL (2005)'s example customer
+    CHECK(table.T[0] == 38.86);
+    CHECK(table.monetary_value == std::vector<double>(2357, 0.0));
+}
+
+TEST_CASE("weights and monetary values from named columns, any delimiter") {
+    const temp_file file("weighted.csv", "f;r;age;w;spend\n0;0;6;3500;0\n2;4.5;6;12.5;10\n");
+    clv::io::summary_csv_options options;
+    options.customer_column = "f";  // no id column in compressed data: any unique column will do here
+    options.frequency_column = "f";
+    options.recency_column = "r";
+    options.T_column = "age";
+    options.weight_column = "w";
+    options.monetary_value_column = "spend";
+    options.csv.delimiter = ';';
+    const auto table = read_summary_csv(file.path(), options);
+    CHECK(table.weight == std::vector<double>{3500, 12.5});
+    CHECK(table.monetary_value == std::vector<double>{0, 10});
+    CHECK(table.T == std::vector<double>{6, 6});
+}
+
+TEST_CASE("bad summaries are invalid_input naming the file, line, column and value") {
+    const std::string header = "customer_id,frequency,recency,T,monetary_value\n";
+    auto check_error = [&](const std::string& name, const std::string& rows, const std::string& where,
+                           const std::string& text, const clv::io::summary_csv_options& options = {}) {
+        CAPTURE(name);
+        const temp_file file(name, header + rows);
+        const std::string message = error_of(file, options);
+        CAPTURE(message);
+        CHECK(message.find(file.name() + where) != std::string::npos);
+        CHECK(message.find(text) != std::string::npos);
+    };
+    check_error("duplicate.csv", "a,1,2,3,4\nb,0,0,3,0\na,0,0,3,0\n", ":4:1", "duplicate customer id (value 'a')");
+    check_error("recency_gt_T.csv", "a,1,2,3,4\nb,1,5,3,1\n", ":3", "recency must not exceed T (3) (value '5')");
+    check_error("zero_frequency.csv", "a,0,2,3,0\n", ":2", "frequency 0 must have recency 0 (value '2')");
+    check_error("negative_T.csv", "a,0,0,-3,0\n", ":2", "field 'T': must not be negative (value '-3')");
+    check_error("not_a_number.csv", "a,1,2,3,4\nb,1,x2,3,4\n", ":3:3", "field 'recency': not a finite number (value 'x2')");
+    check_error("nan.csv", "a,nan,0,3,0\n", ":2:2", "(value 'nan')");
+    check_error("negative_spend.csv", "a,1,2,3,-4\n", ":2:5", "must not be negative and must be finite (value '-4')");
+    check_error("empty_data.csv", "", ": no data rows", "summary is empty");
+    check_error("ragged.csv", "a,1,2\n", ":2", "3 fields");
+    clv::io::summary_csv_options weighted;
+    weighted.weight_column = "monetary_value";
+    check_error("zero_weight.csv", "a,1,2,3,0\n", ":2:5", "must be positive and finite (value '0')", weighted);
+    clv::io::summary_csv_options renamed;
+    renamed.T_column = "age";
+    check_error("missing_column.csv", "a,1,2,3,4\n", "", "no such column; available columns: 'customer_id'", renamed);
+}

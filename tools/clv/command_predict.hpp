@@ -1,0 +1,108 @@
+// `clv predict`: per-customer predictions of a fitted (or given) transaction model.
+#pragma once
+
+#include "format.hpp"
+#include "model_file.hpp"
+#include "summary_input.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace clv_cli {
+
+inline void add_predict_command(CLI::App& app) {
+    struct options {
+        std::string model_file, model, params;
+        summary_input input;
+        double horizon = 0;
+        std::optional<double> discount_rate;
+        std::string output;
+        std::string time_unit;
+    };
+    auto opt = std::make_shared<options>();
+    auto* cmd = app.add_subcommand("predict", "Predict each customer's expected transactions in the next HORIZON "
+                                              "time units, probability alive, and optionally DERT");
+    auto* file = cmd->add_option("--model-file", opt->model_file, "model file written by clv fit --output");
+    auto* name = cmd->add_option("--model", opt->model, "model name (bgnbd, pnbd, mbgnbd) when giving --params")
+                     ->check(CLI::IsMember({"bgnbd", "pnbd", "mbgnbd"}));
+    auto* params = cmd->add_option("--params", opt->params,
+                                   R"(parameters as JSON, e.g. '{"r":0.243,"alpha":4.414,"a":0.793,"b":2.426}')");
+    file->excludes(name)->excludes(params);
+    name->needs(params);
+    params->needs(name);
+    add_summary_input_options(*cmd, opt->input);
+    cmd->add_option("--horizon", opt->horizon, "prediction horizon, in the time unit of the model's data")->required()
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--discount-rate", opt->discount_rate,
+                    "continuous discount rate per time unit; adds the dert column (discounted expected residual "
+                    "transactions)")->check(CLI::NonNegativeNumber);
+    cmd->add_option("--time-unit", opt->time_unit,
+                    "time unit of the horizon and the summary; must match the model file's when it records one");
+    cmd->add_option("--output", opt->output, "write the CSV here instead of stdout");
+
+    cmd->callback([opt] {
+        nlohmann::json params_json;
+        std::string model_name = opt->model, source = "--params", unit = opt->time_unit;
+        if (!opt->model_file.empty()) {
+            const nlohmann::json model = read_json_file(opt->model_file);
+            if (!model.contains("model") || !model["model"].is_string() || !model.contains("params"))
+                throw clv::invalid_input("model", "", "not a clv model file (needs \"model\" and \"params\")",
+                                         {opt->model_file});
+            model_name = model["model"].get<std::string>();
+            params_json = model["params"];
+            source = opt->model_file;
+            const std::string fitted_unit = model.value("time_unit", std::string("unspecified"));
+            if (!unit.empty() && fitted_unit != "unspecified" && unit != fitted_unit)
+                throw clv::invalid_input("--time-unit", unit, "the model was fitted on data in " + fitted_unit +
+                                                              "s; give the horizon and the summary in that unit");
+            if (unit.empty()) unit = fitted_unit;
+        } else if (!opt->params.empty()) {
+            params_json = parse_json(opt->params, "--params");
+        } else {
+            throw clv::invalid_input("", "", "give --model-file, or --model with --params");
+        }
+        if (!unit.empty() && unit != "unspecified")
+            std::cerr << "clv: horizon " << format_number(opt->horizon) << " " << unit
+                      << "(s); discount rate per " << unit << '\n';
+
+        const clv::customer_table customers = read_summary(opt->input);
+        const clv::compressed_table compressed = clv::compress(customers);
+        const auto& rows = compressed.unique;
+        const bool with_dert = opt->discount_rate.has_value();
+        std::vector<double> expected(rows.size()), alive(rows.size()), dert(with_dert ? rows.size() : 0);
+        with_transaction_model(model_name, [&]<class M>() {
+            const M model(params_from_json<M>(params_json, source));
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                const double x = rows.frequency[i], t_x = rows.recency[i], T = rows.T[i];
+                expected[i] = model.conditional_expected_transactions(opt->horizon, x, t_x, T);
+                alive[i] = model.probability_alive(x, t_x, T);
+                if (with_dert) dert[i] = model.dert(*opt->discount_rate, x, t_x, T);
+            }
+            return 0;
+        });
+
+        std::ofstream file_out;
+        if (!opt->output.empty()) {
+            file_out.open(opt->output);
+            if (!file_out) throw clv::invalid_input("--output", opt->output, "cannot write the file");
+        }
+        std::ostream& out = opt->output.empty() ? std::cout : file_out;
+        out << "customer_id,expected_transactions,probability_alive" << (with_dert ? ",dert" : "") << '\n';
+        for (std::size_t c = 0; c < customers.size(); ++c) {
+            const std::size_t i = compressed.row_of_customer[c];
+            out << clv::io::csv_field(customers.ids[c]) << ',' << format_number(expected[i]) << ','
+                << format_number(alive[i]);
+            if (with_dert) out << ',' << format_number(dert[i]);
+            out << '\n';
+        }
+        if (!out) throw clv::invalid_input("--output", opt->output, "writing the predictions failed");
+    });
+}
+
+}  // namespace clv_cli

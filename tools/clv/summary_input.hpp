@@ -1,0 +1,32 @@
+// Options shared by the commands that read a customer summary CSV (fit, predict).
+#pragma once
+
+#include <clv/clv.hpp>
+#include <clv/io/summary_csv.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace clv_cli {
+
+struct summary_input {
+    std::string path;
+    clv::io::summary_csv_options columns;
+};
+
+inline void add_summary_input_options(CLI::App& cmd, summary_input& input) {
+    cmd.add_option("--input", input.path, "customer summary CSV (as clv summarize writes it)")->required();
+    cmd.add_option("--customer-col", input.columns.customer_column, "customer id column (default customer_id)");
+    cmd.add_option("--frequency-col", input.columns.frequency_column, "repeat purchases column (default frequency)");
+    cmd.add_option("--recency-col", input.columns.recency_column, "recency column (default recency)");
+    cmd.add_option("--T-col", input.columns.T_column, "customer age column (default T)");
+    cmd.add_option("--weight-col", input.columns.weight_column,
+                   "column of row weights (customers each row stands for); default: every row is one customer");
+}
+
+inline clv::customer_table read_summary(const summary_input& input) {
+    return clv::io::read_summary_csv(input.path, input.columns);
+}
+
+}  // namespace clv_cli
