@@ -5,7 +5,7 @@
 // log (one streaming pass, memory per customer); "unsorted" shuffles dates (a second pass keeps
 // distinct days for out-of-order customers), at 10^6 rows. Run each alone to read its peak RSS,
 // e.g. --benchmark_filter=sorted$ (ru_maxrss is the peak of the whole process).
-#include <clv/data/summarize.hpp>
+#include <clv/io/transaction_log.hpp>
 
 #include <benchmark/benchmark.h>
 

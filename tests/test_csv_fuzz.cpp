@@ -1,7 +1,7 @@
 // Robustness: whatever bytes arrive, the reader and the summarizer either succeed or throw
 // clv::invalid_input; and whatever fields are written with RFC 4180 quoting read back unchanged.
 // Seeded, so a failure reproduces; build with -DCLV_SANITIZE=ON to catch memory errors.
-#include <clv/data/summarize.hpp>
+#include <clv/io/transaction_log.hpp>
 #include <clv/io/summary_csv.hpp>
 
 #include "temp_file.hpp"

@@ -1,4 +1,4 @@
-#include <clv/data/summarize.hpp>
+#include <clv/io/transaction_log.hpp>
 
 #include "temp_file.hpp"
 #include "test_support.hpp"

@@ -27,3 +27,4 @@
 #include <clv/io/dates.hpp>
 #include <clv/io/location.hpp>
 #include <clv/io/summary_csv.hpp>
+#include <clv/io/transaction_log.hpp>

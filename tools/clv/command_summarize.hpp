@@ -1,7 +1,7 @@
 // `clv summarize`: a transaction log file -> one summary row per customer, as CSV.
 #pragma once
 
-#include <clv/data/summarize.hpp>
+#include <clv/io/transaction_log.hpp>
 #include <clv/io/dates.hpp>
 #include <clv/io/summary_csv.hpp>
 
