@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <map>
 #include <numeric>
 #include <span>
 #include <string>
@@ -154,22 +153,27 @@ struct compressed_table {
     std::vector<std::size_t> row_of_customer;
 };
 
-/// Merges customers with identical (frequency, recency, T) into weighted rows (weights add up).
-/// Monetary values are not kept: compression is for the transaction models, which ignore spend.
+/// Merges customers with identical (frequency, recency, T) into weighted rows (weights add up),
+/// in ascending (frequency, recency, T) order. Monetary values are not kept: compression is for
+/// the transaction models, which ignore spend. Sorting an index is O(n log n) with no per-row
+/// allocation, a few times faster than a tree or hash map of rows on 10^6 customers.
 inline compressed_table compress(const customer_table& table) {
+    const std::size_t n = table.size();
     compressed_table out;
-    out.row_of_customer.resize(table.size());
-    std::map<std::tuple<double, double, double>, std::size_t> index;
-    for (std::size_t i = 0; i < table.size(); ++i) {
-        const auto key = std::make_tuple(table.frequency[i], table.recency[i], table.T[i]);
+    out.row_of_customer.resize(n);
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    auto key = [&](std::size_t i) { return std::make_tuple(table.frequency[i], table.recency[i], table.T[i]); };
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t i = order[k];
         const double w = table.weight.empty() ? 1.0 : table.weight[i];
-        auto [it, inserted] = index.try_emplace(key, out.unique.size());
-        if (inserted) {
+        if (k == 0 || key(order[k - 1]) != key(i)) {
             out.unique.push_back("", {table.frequency[i], table.recency[i], table.T[i], 0.0, w});
         } else {
-            out.unique.weight[it->second] += w;
+            out.unique.weight.back() += w;
         }
-        out.row_of_customer[i] = it->second;
+        out.row_of_customer[i] = out.unique.size() - 1;
     }
     return out;
 }

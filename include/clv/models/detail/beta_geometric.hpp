@@ -1,0 +1,254 @@
+// Numerics shared by the BG/NBD and MBG/NBD models: the quantities of a "fresh" beta-geometric /
+// NBD process (a customer known to be alive at time 0, buying at rate lambda ~ Gamma(r, alpha)
+// and dropping out after each purchase with probability p ~ Beta(a, b)).
+//
+// Both models reduce every prediction to these four functions with updated parameters: given a
+// history (x, t_x, T) and that the customer is alive at T, lambda ~ Gamma(r + x, alpha + T) and
+// p ~ Beta(a, b + x) (BG/NBD) or Beta(a, b + x + 1) (MBG/NBD), and the future is a fresh process.
+//
+// Times enter as w = t / alpha (dimensionless). All functions are templates over `Real` and use
+// unqualified / Boost.Math calls only, so they also run at boost::multiprecision precision.
+#pragma once
+
+#include <boost/math/policies/policy.hpp>
+#include <boost/math/quadrature/exp_sinh.hpp>
+#include <boost/math/quadrature/tanh_sinh.hpp>
+#include <boost/math/special_functions/beta.hpp>
+#include <boost/math/special_functions/digamma.hpp>
+#include <boost/math/special_functions/expm1.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+#include <boost/math/special_functions/log1p.hpp>
+
+#include <cmath>
+#include <limits>
+#include <type_traits>
+
+namespace clv::detail::beta_geometric {
+
+/// Boost.Math policy of the hot paths: keep double arithmetic in double (the default promotes
+/// double to long double inside lgamma/digamma, which costs time and buys nothing here).
+using policy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
+/// Inside quadrature an overflowing Beta density (p^(a-1) (1-p)^(b-1) at a node next to an end
+/// where a or b < 1) is not an error: the node's contribution is dropped.
+using quadrature_policy = boost::math::policies::policy<boost::math::policies::promote_double<false>,
+                                                        boost::math::policies::overflow_error<boost::math::policies::ignore_error>>;
+
+template <class Real>
+Real lgamma(const Real& x) {
+    return boost::math::lgamma(x, policy{});
+}
+template <class Real>
+Real digamma(const Real& x) {
+    return boost::math::digamma(x, policy{});
+}
+template <class Real>
+Real log1p(const Real& x) {
+    return boost::math::log1p(x, policy{});
+}
+template <class Real>
+Real expm1(const Real& x) {
+    return boost::math::expm1(x, policy{});
+}
+
+/// Terms cap of the hypergeometric-type series before falling back to quadrature; the series
+/// needs more terms at higher precision, so the cap grows with the number of digits.
+template <class Real>
+constexpr int series_term_limit() {
+    return std::numeric_limits<Real>::digits10 <= 18 ? 1500 : 6000;
+}
+
+/// Sums a series of terms t_0 = `first`, t_{k+1} = t_k * ratio(k). Succeeds (returns true) when
+/// the tail is negligible within the term limit and no more than a factor 1e4 is lost to
+/// cancellation (sum of |t_k| versus |sum|). `eventually_monotone_after` is the index after which
+/// the ratio keeps one sign and its modulus has a limit `limit` < 1, so the tail bound is safe.
+template <class Real, class Ratio>
+bool sum_series(const Real& first, Ratio&& ratio, const Real& limit, double eventually_monotone_after,
+                Real& sum) {
+    using std::abs;
+    using std::max;
+    const Real eps = std::numeric_limits<Real>::epsilon();
+    Real term = first;
+    sum = first;
+    Real magnitude = abs(first);
+    const int cap = series_term_limit<Real>();
+    for (int k = 0; k < cap; ++k) {
+        const Real q = ratio(k);
+        term *= q;
+        sum += term;
+        magnitude += abs(term);
+        const Real qa = abs(q);
+        if (static_cast<double>(k) > eventually_monotone_after && qa < 1) {
+            const Real bound = max(qa, limit);
+            if (bound < 1 && abs(term) * bound / (1 - bound) <= eps * abs(sum)) {
+                return magnitude <= 1e4 * abs(sum);
+            }
+        }
+        if (term == 0) return magnitude <= 1e4 * abs(sum);
+    }
+    return false;
+}
+
+/// The quadrature rules, built once per type and thread: their abscissas are precomputed and
+/// extended lazily, and Boost 1.74 declares `integrate` non-const, so a rule is not shared
+/// between threads.
+template <class Real>
+boost::math::quadrature::tanh_sinh<Real>& tanh_sinh_rule() {
+    thread_local boost::math::quadrature::tanh_sinh<Real> rule;
+    return rule;
+}
+template <class Real>
+boost::math::quadrature::exp_sinh<Real>& exp_sinh_rule() {
+    thread_local boost::math::quadrature::exp_sinh<Real> rule;
+    return rule;
+}
+
+/// Quadrature tolerance: the rules stop when two levels differ by less than this, and the last
+/// level is then typically accurate to about its square (double: 1.5e-11, final error near
+/// rounding). Above double precision the tolerance stays at 1e-16: extended precision serves as
+/// an oracle for double, where ~1e-25 is plenty and 50-digit nested quadrature would take minutes.
+template <class Real>
+Real quadrature_tolerance() {
+    using std::max;
+    using std::sqrt;
+    return max(Real(sqrt(std::numeric_limits<Real>::epsilon()) * Real(1e-3)), Real(1e-16));
+}
+
+/// E[h(p)] for p ~ Beta(a, b) by tanh-sinh quadrature. The linear interpolant of h between
+/// h(0) = h0 and h(1) = h1 is integrated exactly (its mean is (b h0 + a h1) / (a + b)), so the
+/// quadrature only sees h - interpolant, which vanishes at both ends and removes the endpoint
+/// singularities of the Beta density for a, b < 1 (with a = 1e-3, half the Beta mass lies below
+/// 1e-300, out of reach of any floating-point node).
+template <class Real, class H>
+Real beta_expectation(const Real& a, const Real& b, H&& h, const Real& h0, const Real& h1) {
+    const Real linear = (b * h0 + a * h1) / (a + b);
+    auto integrand = [&](const Real& x, const Real& xc) -> Real {
+        // xc is the signed distance to the nearer end: -x near 0, 1 - x near 1.
+        const Real p = xc < 0 ? x : Real(1 - xc);
+        const Real q = xc < 0 ? Real(1 - x) : xc;
+        if (!(p > 0) || !(q > 0)) return Real(0);
+        const Real density = boost::math::ibeta_derivative(a, b, p, quadrature_policy{});
+        const Real rest = h(p, q) - (h0 * q + h1 * p);
+        const Real v = density * rest;
+        using std::isfinite;
+        return isfinite(static_cast<double>(v)) ? v : Real(0);
+    };
+    Real error = 0;
+    const Real integral =
+        tanh_sinh_rule<Real>().integrate(integrand, Real(0), Real(1), quadrature_tolerance<Real>(), &error);
+    return linear + integral;
+}
+
+/// Probability that a fresh customer is still alive after w = t / alpha:
+/// S = E[(1 + p w)^(-r)] = (alpha / (alpha + t))^r 2F1(r, b; a + b; t / (alpha + t)), the
+/// generating function of the NBD count at 1 - p averaged over p (FHL 2008 note "Computing
+/// P(alive) using the BG/NBD model", and Euler's integral for 2F1).
+/// Method: a positive-term series in z = w / (1 + w), using Euler's transformation
+/// 2F1(r, b; a+b; z) = (1 - z)^(a - r) 2F1(a + b - r, a; a + b; z) when r <= a + b (all terms
+/// positive either way); quadrature over p when the series would need too many terms.
+template <class Real>
+Real survival(const Real& w, const Real& r, const Real& a, const Real& b) {
+    using std::exp;
+    using std::log;
+    if (w == 0) return Real(1);
+    const Real z = w / (1 + w);
+    const Real log_1mz = -beta_geometric::log1p(w);
+    const Real c = a + b;
+    Real sum = 0;
+    bool ok;
+    Real prefactor_log;
+    if (r <= c) {
+        const Real A = c - r;
+        ok = sum_series<Real>(
+            Real(1), [&](int k) { return (A + k) * (a + k) / ((c + k) * (k + 1)) * z; }, z, 0.0, sum);
+        prefactor_log = a * log_1mz;
+    } else {
+        ok = sum_series<Real>(
+            Real(1), [&](int k) { return (r + k) * (b + k) / ((c + k) * (k + 1)) * z; }, z, 0.0, sum);
+        prefactor_log = r * log_1mz;
+    }
+    if (ok) return exp(prefactor_log + log(sum));
+    auto h = [&](const Real& p, const Real&) { return exp(-r * beta_geometric::log1p(p * w)); };
+    return beta_expectation<Real>(a, b, h, Real(1), exp(r * log_1mz));
+}
+
+/// Expected number of purchases of a fresh customer over w = t / alpha (FHL 2005 eq. 9):
+/// E = (a + b - 1)/(a - 1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a + b - 1; t/(alpha+t))]
+///   = E_p[(1 - (1 + p w)^(-r)) / p].
+/// Method: Euler's transformation turns the bracket into (1 - z)^(a-1) 2F1(a+b-1-r, a-1; a+b-1; z);
+/// its k >= 1 terms all carry the factor (a - 1), which cancels the prefactor, so
+/// E = -(a+b-1) expm1((a-1) L)/(a-1) - e^{(a-1) L} sum_{k>=1} s_k,  L = log(1 - z),
+/// s_1 = (a+b-1-r) z, s_{k+1} = s_k (a+b-1-r+k)(a+k-1) z / ((a+b-1+k)(k+1)),
+/// which has no singularity at a = 1 (lifetimes' and BTYD's forms divide by a - 1).
+/// When the series needs too many terms or cancels, E_p[...] by quadrature over p.
+template <class Real>
+Real expected_count(const Real& w, const Real& r, const Real& a, const Real& b) {
+    using std::abs;
+    using std::exp;
+    using std::log;
+    if (w == 0) return Real(0);
+    const Real z = w / (1 + w);
+    const Real L = -beta_geometric::log1p(w);
+    const Real c = a + b - 1;
+    const Real y = (a - 1) * L;
+    // -(expm1(y) / (a - 1)) = -L * expm1(y) / y, exact limit -L at a = 1.
+    const Real first = y == 0 ? Real(-L * c) : Real(-L * c * (beta_geometric::expm1(y) / y));
+    const Real A = c - r;
+    Real tail = 0;
+    const bool ok = sum_series<Real>(
+        A * z, [&](int k0) { const int k = k0 + 1; return (A + k) * (a + k - 1) / ((c + k) * (k + 1)) * z; }, z,
+        static_cast<double>(-A), tail);
+    if (ok) {
+        const Real second = exp(y) * tail;
+        const Real value = first - second;
+        if (abs(first) + abs(second) <= 1e4 * abs(value)) return value;
+    }
+    auto h = [&](const Real& p, const Real&) {
+        return -beta_geometric::expm1(-r * beta_geometric::log1p(p * w)) / p;
+    };
+    return beta_expectation<Real>(a, b, h, Real(r * w), Real(-beta_geometric::expm1(r * L)));
+}
+
+/// P(X(t) = n) for a fresh customer, w = t / alpha (FHL 2005 eq. 8):
+/// B(a, b+n)/B(a, b) NB(n; r, alpha/(alpha+t)) + [n > 0] B(a+1, b+n-1)/B(a, b) P(NB >= n),
+/// where NB(n; r, q) = Gamma(r+n)/(Gamma(r) n!) q^r (1-q)^n and the tail P(NB >= n) of the
+/// finite sum in eq. 8 is the regularized incomplete beta I_z(n, r), z = t/(alpha+t), computed
+/// directly (the finite sum 1 - sum_{j<n} cancels badly when the tail is small).
+template <class Real>
+Real probability_of_count(unsigned n, const Real& w, const Real& r, const Real& a, const Real& b) {
+    using std::exp;
+    using std::log;
+    if (w == 0) return n == 0 ? Real(1) : Real(0);
+    const Real nn = Real(n);
+    const Real log1pw = beta_geometric::log1p(w);
+    const Real log_z = log(w) - log1pw;
+    const Real log_beta_ratio = lgamma(b + nn) - lgamma(b) + lgamma(a + b) - lgamma(a + b + nn);
+    const Real log_nb = lgamma(r + nn) - lgamma(r) - lgamma(nn + 1) - r * log1pw + (n == 0 ? Real(0) : nn * log_z);
+    Real value = exp(log_beta_ratio + log_nb);
+    if (n > 0) {
+        const Real z = w / (1 + w);
+        const Real log_dead = log(a) + lgamma(b + nn - 1) - lgamma(b) + lgamma(a + b) - lgamma(a + b + nn);
+        value += exp(log_dead) * boost::math::ibeta(nn, r, z, policy{});
+    }
+    return value;
+}
+
+/// Discounted expected purchases of a fresh customer, integral_0^inf e^{-delta t} dE[X(t)]
+/// (FHL 2005 "RFM and CLV" define DERT this way; they give a closed form for the Pareto/NBD
+/// only). Given p, E[X(t) | lambda, p] = (1 - e^{-lambda p t})/p, so after integrating lambda
+/// dE/dt = (r/alpha) (1 + p t/alpha)^(-(r+1)), and with d = delta alpha
+/// DERT = r E_p[J(p)],  J(p) = integral_0^inf e^{-d u} (1 + p u)^(-(r+1)) du.
+/// Method: J by exp-sinh quadrature, E_p by the tanh-sinh Beta expectation above (J(0) = 1/d).
+template <class Real>
+Real discounted_expected_count(const Real& delta, const Real& r, const Real& alpha, const Real& a, const Real& b) {
+    using std::exp;
+    const Real d = delta * alpha;
+    auto J = [&](const Real& p) {
+        auto f = [&](const Real& u) { return exp(-d * u - (r + 1) * beta_geometric::log1p(p * u)); };
+        Real error = 0;
+        return exp_sinh_rule<Real>().integrate(f, quadrature_tolerance<Real>(), &error);
+    };
+    auto h = [&](const Real& p, const Real&) { return J(p); };
+    return r * beta_expectation<Real>(a, b, h, Real(1 / d), J(Real(1)));
+}
+
+}  // namespace clv::detail::beta_geometric

@@ -1,0 +1,190 @@
+// The likelihood of the beta-geometric / NBD family (BG/NBD and MBG/NBD) per customer, and the
+// fused summed log-likelihood + analytic gradient the fitting layer calls.
+//
+// BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way", eq. 6) and MBG/NBD
+// (Batislam, Denizel & Filiztekin 2007, Appendix A; Wagner & Hoppe 2008 erratum) share one shape,
+// with m = 0 (BG/NBD) or m = 1 (MBG/NBD, dropout also possible right after the first purchase):
+//   L = Gamma(r+x) alpha^r / Gamma(r) * B(a, b+x+m)/B(a, b)
+//       * [ (alpha+T)^-(r+x) + D * a/(b+x+m-1) * (alpha+t_x)^-(r+x) ]
+// with D = [x > 0] for BG/NBD and D = 1 for MBG/NBD. In logs, with
+//   A1 = lgamma(r+x) - lgamma(r) + r log alpha
+//   A2 = lgamma(a+b) - lgamma(b) + lgamma(b+x+m) - lgamma(a+b+x+m)
+//   A3 = -(r+x) log(alpha+T),   A4 = log a - log(b+x+m-1) - (r+x) log(alpha+t_x),
+// LL = A1 + A2 + logaddexp(A3, A4) (A4 only when D = 1).
+#pragma once
+
+#include <clv/data/customer_table.hpp>
+#include <clv/models/detail/beta_geometric.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace clv::detail::beta_geometric {
+
+/// Everything in a customer's log-likelihood (and gradient) that depends only on the frequency x:
+/// computed once per distinct x in a summed evaluation.
+template <class Real>
+struct frequency_terms {
+    Real log_gamma_ratio_r{};   ///< lgamma(r+x) - lgamma(r)
+    Real log_beta_part{};       ///< lgamma(b+x+m) - lgamma(a+b+x+m)
+    Real log_b_shift{};         ///< log(b+x+m-1), used when dropout is possible
+    Real inv_b_shift{};         ///< 1/(b+x+m-1)
+    Real digamma_diff_r{};      ///< psi(r+x) - psi(r)           (gradient only)
+    Real digamma_abxm{};        ///< psi(a+b+x+m)                (gradient only)
+    Real digamma_bxm{};         ///< psi(b+x+m)                  (gradient only)
+    bool dropout = false;       ///< whether the "dropped out after t_x" term exists
+};
+
+/// Terms that depend on the parameters only.
+template <class Real>
+struct parameter_terms {
+    Real r, alpha, a, b;
+    Real r_log_alpha, log_a, lgamma_ab_minus_b;
+    Real digamma_ab{}, digamma_b{}, digamma_r{};
+};
+
+template <class Real>
+parameter_terms<Real> make_parameter_terms(const Real& r, const Real& alpha, const Real& a, const Real& b,
+                                           bool with_gradient) {
+    using std::log;
+    parameter_terms<Real> p{r, alpha, a, b, r * log(alpha), log(a), lgamma(a + b) - lgamma(b)};
+    if (with_gradient) {
+        p.digamma_ab = digamma(a + b);
+        p.digamma_b = digamma(b);
+        p.digamma_r = digamma(r);
+    }
+    return p;
+}
+
+template <bool Modified, class Real>
+frequency_terms<Real> make_frequency_terms(const parameter_terms<Real>& p, const Real& x, bool with_gradient,
+                                           const Real& lgamma_r) {
+    using std::log;
+    const Real m = Modified ? Real(1) : Real(0);
+    frequency_terms<Real> t;
+    t.log_gamma_ratio_r = lgamma(p.r + x) - lgamma_r;
+    t.log_beta_part = lgamma(p.b + x + m) - lgamma(p.a + p.b + x + m);
+    t.dropout = Modified || x > 0;
+    if (t.dropout) {
+        const Real shift = p.b + x + m - 1;
+        t.log_b_shift = log(shift);
+        t.inv_b_shift = 1 / shift;
+    }
+    if (with_gradient) {
+        t.digamma_diff_r = digamma(p.r + x) - p.digamma_r;
+        t.digamma_abxm = digamma(p.a + p.b + x + m);
+        t.digamma_bxm = digamma(p.b + x + m);
+    }
+    return t;
+}
+
+/// One customer's log-likelihood; when `gradient` is given, adds weight * dLL/d(r, alpha, a, b)
+/// (natural parameters) to it.
+template <class Real>
+Real row_log_likelihood(const parameter_terms<Real>& p, const frequency_terms<Real>& f, const Real& x,
+                        const Real& t_x, const Real& T, const Real& weight, Real* gradient) {
+    using std::exp;
+    using std::log;
+    const Real rx = p.r + x;
+    const Real log_aT = log(p.alpha + T);
+    const Real A3 = -rx * log_aT;
+    const Real base = f.log_gamma_ratio_r + p.r_log_alpha + p.lgamma_ab_minus_b + f.log_beta_part;
+    if (!f.dropout) {
+        if (gradient) {
+            gradient[0] += weight * (f.digamma_diff_r + log(p.alpha) - log_aT);
+            gradient[1] += weight * (p.r / p.alpha - rx / (p.alpha + T));
+            gradient[2] += weight * (p.digamma_ab - f.digamma_abxm);
+            gradient[3] += weight * (p.digamma_ab - p.digamma_b + f.digamma_bxm - f.digamma_abxm);
+        }
+        return base + A3;
+    }
+    const Real log_atx = log(p.alpha + t_x);
+    const Real A4 = p.log_a - f.log_b_shift - rx * log_atx;
+    // logaddexp(A3, A4) and the posterior weight w4 of the "dropped out at t_x" branch.
+    const Real d = A4 - A3;
+    Real lse, w4;
+    if (d > 0) {
+        const Real e = exp(-d);
+        lse = A4 + beta_geometric::log1p(e);
+        w4 = 1 / (1 + e);
+    } else {
+        const Real e = exp(d);
+        lse = A3 + beta_geometric::log1p(e);
+        w4 = e / (1 + e);
+    }
+    if (gradient) {
+        const Real w3 = 1 - w4;
+        gradient[0] += weight * (f.digamma_diff_r + log(p.alpha) - w3 * log_aT - w4 * log_atx);
+        gradient[1] += weight * (p.r / p.alpha - rx * (w3 / (p.alpha + T) + w4 / (p.alpha + t_x)));
+        gradient[2] += weight * (p.digamma_ab - f.digamma_abxm + w4 / p.a);
+        gradient[3] += weight * (p.digamma_ab - p.digamma_b + f.digamma_bxm - f.digamma_abxm - w4 * f.inv_b_shift);
+    }
+    return base + lse;
+}
+
+/// One customer's log-likelihood at any precision (no caching).
+template <bool Modified, class Real>
+Real log_likelihood(const Real& r, const Real& alpha, const Real& a, const Real& b, const Real& x, const Real& t_x,
+                    const Real& T) {
+    const auto p = make_parameter_terms<Real>(r, alpha, a, b, false);
+    const auto f = make_frequency_terms<Modified, Real>(p, x, false, lgamma(r));
+    return row_log_likelihood<Real>(p, f, x, t_x, T, Real(1), nullptr);
+}
+
+/// Summed weighted log-likelihood over columns in double, with the gradient with respect to the
+/// log-parameters when `gradient` is not null. One pass over the rows; the terms depending only
+/// on the frequency are cached per distinct integer frequency (computed lazily on first use), so
+/// the per-row work is two logs, one exp and one log1p. Rows never throw: infeasible parameters
+/// give a non-finite value, which the optimiser treats as "too far".
+template <bool Modified>
+double summed_log_likelihood(double r, double alpha, double a, double b, const transaction_columns& data,
+                             std::array<double, 4>* gradient) {
+    const bool with_gradient = gradient != nullptr;
+    const auto p = make_parameter_terms<double>(r, alpha, a, b, with_gradient);
+    const double lgamma_r = lgamma(r);
+    const std::size_t n = data.size();
+
+    // Cache size: integer frequencies below `cap` (bounded by the number of rows, so that the
+    // cache can never cost more than evaluating every row directly).
+    double max_x = 0;
+    for (std::size_t i = 0; i < n; ++i) max_x = std::max(max_x, data.frequency[i]);
+    const std::size_t cap =
+        std::min<std::size_t>(static_cast<std::size_t>(std::min(max_x, 1e9)) + 1, 4 * n + 64);
+    std::vector<frequency_terms<double>> cache(cap);
+    std::vector<std::uint8_t> ready(cap, 0);
+
+    double total = 0;
+    std::array<double, 4> g{0, 0, 0, 0};
+    for (std::size_t i = 0; i < n; ++i) {
+        const double x = data.frequency[i];
+        const double w = data.weight.empty() ? 1.0 : data.weight[i];
+        const frequency_terms<double>* f;
+        frequency_terms<double> direct;
+        const auto xi = static_cast<std::size_t>(x);
+        if (x >= 0 && x < static_cast<double>(cap) && static_cast<double>(xi) == x) {
+            if (!ready[xi]) {
+                cache[xi] = make_frequency_terms<Modified, double>(p, x, with_gradient, lgamma_r);
+                ready[xi] = 1;
+            }
+            f = &cache[xi];
+        } else {
+            direct = make_frequency_terms<Modified, double>(p, x, with_gradient, lgamma_r);
+            f = &direct;
+        }
+        total += w * row_log_likelihood<double>(p, *f, x, data.recency[i], data.T[i], w,
+                                                with_gradient ? g.data() : nullptr);
+    }
+    if (gradient) {
+        (*gradient)[0] = g[0] * r;
+        (*gradient)[1] = g[1] * alpha;
+        (*gradient)[2] = g[2] * a;
+        (*gradient)[3] = g[3] * b;
+    }
+    return total;
+}
+
+}  // namespace clv::detail::beta_geometric

@@ -1,0 +1,345 @@
+// BG/NBD: published CDNOW figures (FHL 2005), brute-force integrals of the model definition,
+// closed-form identities, the multiprecision oracle, and simulation with known parameters.
+#include <clv/models/bg_nbd.hpp>
+
+#include "test_support.hpp"
+
+#include <boost/math/quadrature/exp_sinh.hpp>
+#include <boost/math/quadrature/tanh_sinh.hpp>
+#include <boost/math/special_functions/hypergeometric_pFq.hpp>
+#include <boost/multiprecision/cpp_bin_float.hpp>
+
+#include <array>
+#include <cmath>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using model = clv::bg_nbd<>;
+const model::params published{0.243, 4.414, 0.793, 2.426};  // FHL 2005, CDNOW
+
+struct summary {
+    std::vector<double> x, t_x, T;
+    clv::transaction_columns columns() const { return {x, t_x, T, {}}; }
+};
+
+// Reads the first, second and third numeric columns after the id of a CSV with a header.
+summary read_summary(const std::filesystem::path& path, std::size_t first_column = 1) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    summary s;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        std::stringstream ss(line);
+        std::string cell;
+        std::vector<double> v;
+        while (std::getline(ss, cell, ',')) v.push_back(cell.empty() || cell[0] == '"' ? 0.0 : std::stod(cell));
+        s.x.push_back(v.at(first_column));
+        s.t_x.push_back(v.at(first_column + 1));
+        s.T.push_back(v.at(first_column + 2));
+    }
+    return s;
+}
+
+// Brute force of the model definition (FHL 2005 section 3): the individual-level likelihood
+// L(x, t_x, T | lambda, p) = p (1-p)^(x-1) lambda^x e^(-lambda t_x) [x>0] + (1-p)^x lambda^x e^(-lambda T)
+// integrated against Gamma(r, alpha) x Beta(a, b) by nested quadrature. `future(lambda, p)` is a
+// quantity given lambda, p and "alive at T"; returns E[future * 1{alive} | history].
+template <class Future>
+double brute_force_alive_expectation(const model::params& p, double x, double t_x, double T, Future&& future) {
+    boost::math::quadrature::tanh_sinh<double> over_p;
+    boost::math::quadrature::exp_sinh<double> over_lambda;
+    auto log_prior_lambda = [&](double l) {
+        return p.r * std::log(p.alpha) + (p.r - 1) * std::log(l) - p.alpha * l - std::lgamma(p.r);
+    };
+    auto log_prior_p = [&](double q) {
+        return (p.a - 1) * std::log(q) + (p.b - 1) * std::log1p(-q) + std::lgamma(p.a + p.b) - std::lgamma(p.a) -
+               std::lgamma(p.b);
+    };
+    auto integrate = [&](auto&& g) {
+        return over_p.integrate([&](double q) {
+            if (!(q > 0 && q < 1)) return 0.0;
+            return over_lambda.integrate([&](double l) { return l > 0 ? g(l, q) : 0.0; }, 1e-12);
+        }, 0.0, 1.0, 1e-11);
+    };
+    auto alive_part = [&](double l, double q) {
+        return std::exp(log_prior_lambda(l) + log_prior_p(q) + x * std::log1p(-q) + x * std::log(l) - l * T);
+    };
+    auto dead_part = [&](double l, double q) {
+        if (x == 0) return 0.0;
+        return std::exp(log_prior_lambda(l) + log_prior_p(q) + std::log(q) + (x - 1) * std::log1p(-q) +
+                        x * std::log(l) - l * t_x);
+    };
+    const double evidence = integrate([&](double l, double q) { return alive_part(l, q) + dead_part(l, q); });
+    return integrate([&](double l, double q) { return alive_part(l, q) * future(l, q); }) / evidence;
+}
+
+}  // namespace
+
+TEST_CASE("BG/NBD log-likelihood on CDNOW at the published parameters is -9582.4 (FHL 2005)") {
+    const auto path = clv_test::shared_data("cdnow/cdnow_customers_summary.csv");
+    if (!path) return;
+    const auto data = read_summary(*path);
+    REQUIRE(data.x.size() == 2357);
+    const model m(published);
+    CHECK(m.log_likelihood(data.columns()) == doctest::Approx(-9582.4).epsilon(0).scale(1).epsilon(0.1 / 9582.4));
+    // The per-record overload agrees with the summed one.
+    double sum = 0;
+    for (std::size_t i = 0; i < data.x.size(); ++i) sum += model::log_likelihood(published, data.x[i], data.t_x[i], data.T[i]);
+    CHECK(sum == doctest::Approx(m.log_likelihood(data.columns())).epsilon(1e-12));
+}
+
+TEST_CASE("BG/NBD fit on CDNOW reproduces the published estimates (FHL 2005)") {
+    const auto path = clv_test::shared_data("cdnow/cdnow_customers_summary.csv");
+    if (!path) return;
+    const auto data = read_summary(*path);
+    const auto fit = model::fit(data.columns());
+    REQUIRE(fit.converged);
+    CHECK(std::abs(fit.params.r - 0.243) <= 5e-4);
+    CHECK(std::abs(fit.params.alpha - 4.414) <= 5e-4);
+    CHECK(std::abs(fit.params.a - 0.793) <= 5e-4);
+    CHECK(std::abs(fit.params.b - 2.426) <= 5e-4);
+    CHECK(std::abs(fit.log_likelihood - (-9582.4)) <= 0.05);
+    CHECK(fit.std_errors_available);
+    for (double se : fit.std_errors) CHECK((std::isfinite(se) && se > 0));
+    MESSAGE("CDNOW BG/NBD fit: r=" << fit.params.r << " alpha=" << fit.params.alpha << " a=" << fit.params.a
+                                   << " b=" << fit.params.b << " LL=" << fit.log_likelihood << " iterations=" << fit.iterations);
+    // Fit on the compressed table gives the same estimate.
+    clv::customer_table table;
+    for (std::size_t i = 0; i < data.x.size(); ++i) table.push_back("", {data.x[i], data.t_x[i], data.T[i], 0, 1});
+    const auto compressed = clv::compress(table);
+    const auto fit2 = model::fit(compressed.unique.columns());
+    CHECK(fit2.log_likelihood == doctest::Approx(fit.log_likelihood).epsilon(1e-10));
+    CHECK(fit2.params.r == doctest::Approx(fit.params.r).epsilon(1e-5));
+}
+
+TEST_CASE("BG/NBD conditional expectation of the FHL 2005 example customer is 1.226") {
+    const model m(published);
+    CHECK(std::abs(m.conditional_expected_transactions(39, 2, 30.43, 38.86) - 1.226) <= 5e-4);
+    struct rec { double frequency, recency, T; } customer{2, 30.43, 38.86};
+    CHECK(m.conditional_expected_transactions(39.0, customer) == m.conditional_expected_transactions(39, 2, 30.43, 38.86));
+}
+
+TEST_CASE("BG/NBD analytic gradient matches central differences, also at extreme parameters") {
+    // A small data set with large frequencies and an x = 0 customer.
+    const std::vector<double> x{0, 1, 2, 7, 40, 350, 10000, 3};
+    const std::vector<double> t_x{0, 3.5, 30.43, 20, 38, 38.5, 38.99, 0.1};
+    const std::vector<double> T{10, 12, 38.86, 39, 39, 39, 39, 52};
+    const std::vector<double> w{3, 1, 2, 1, 1, 1, 1, 5};
+    const clv::transaction_columns data{x, t_x, T, w};
+    const std::vector<model::params> points{
+        {0.243, 4.414, 0.793, 2.426}, {1e-3, 1e-3, 1e-3, 1e-3}, {1e3, 1e3, 1e3, 1e3},
+        {1e-3, 1e3, 10, 0.1},         {10, 0.1, 1e3, 1e-3},      {1.0, 1.0, 1.0, 1.0}};
+    for (const auto& p : points) {
+        CAPTURE(p.r); CAPTURE(p.alpha); CAPTURE(p.a); CAPTURE(p.b);
+        std::array<double, 4> g{};
+        const double ll = model::log_likelihood_with_gradient(p, data, g);
+        REQUIRE(std::isfinite(ll));
+        // The summed fast path equals the sum of the per-record formula.
+        double direct = 0;
+        for (std::size_t i = 0; i < x.size(); ++i) direct += w[i] * model::log_likelihood(p, x[i], t_x[i], T[i]);
+        CHECK(ll == doctest::Approx(direct).epsilon(1e-13));
+        for (std::size_t j = 0; j < 4; ++j) {
+            auto at = [&](double step) {
+                auto v = model::to_array(p);
+                v[j] = std::exp(std::log(v[j]) + step);
+                std::array<double, 4> unused{};
+                return model::log_likelihood_with_gradient(model::from_array(v), data, unused);
+            };
+            // Richardson-extrapolated central difference in log-parameters (error O(h^4)).
+            const double h = 1e-3;
+            const double d1 = (at(h) - at(-h)) / (2 * h);
+            const double d2 = (at(h / 2) - at(-h / 2)) / h;
+            const double fd = (4 * d2 - d1) / 3;
+            CAPTURE(j);
+            CHECK(std::abs(g[j] - fd) <= 1e-6 * std::max(std::abs(g[j]), 1.0));
+        }
+    }
+}
+
+TEST_CASE("BG/NBD predictions equal brute-force integrals of the model definition") {
+    const model m(published);
+    struct customer { double x, t_x, T; };
+    for (const customer c : {customer{2, 30.43, 38.86}, customer{0, 0, 30}, customer{12, 20, 39}}) {
+        CAPTURE(c.x); CAPTURE(c.t_x);
+        const double t = 39, delta = 0.05;
+        const double e = brute_force_alive_expectation(published, c.x, c.t_x, c.T, [&](double l, double q) {
+            return -std::expm1(-l * q * t) / q;
+        });
+        CHECK(m.conditional_expected_transactions(t, c.x, c.t_x, c.T) == doctest::Approx(e).epsilon(1e-7));
+        const double alive = brute_force_alive_expectation(published, c.x, c.t_x, c.T, [](double, double) { return 1.0; });
+        CHECK(m.probability_alive(c.x, c.t_x, c.T) == doctest::Approx(alive).epsilon(1e-8));
+        const double alive_at = brute_force_alive_expectation(published, c.x, c.t_x, c.T, [&](double l, double q) {
+            return std::exp(-l * q * t);
+        });
+        CHECK(m.probability_alive_at(t, c.x, c.t_x, c.T) == doctest::Approx(alive_at).epsilon(1e-7));
+        // Given lambda, p and alive: integral e^{-delta s} lambda e^{-lambda p s} ds = lambda / (delta + lambda p).
+        const double dert = brute_force_alive_expectation(published, c.x, c.t_x, c.T, [&](double l, double q) {
+            return l / (delta + l * q);
+        });
+        CHECK(m.dert(delta, c.x, c.t_x, c.T) == doctest::Approx(dert).epsilon(1e-6));
+    }
+}
+
+TEST_CASE("BG/NBD E[X(t)] agrees with the 2F1 form of FHL 2005 eq. 9 (Boost hypergeometric_pFq)") {
+    for (const model::params p : {published, model::params{2.0, 3.0, 3.5, 1.5}, model::params{0.5, 10.0, 0.3, 0.4}}) {
+        const model m(p);
+        for (double t : {1.0, 10.0, 39.0}) {
+            const double z = t / (p.alpha + t);
+            const double f = boost::math::hypergeometric_pFq({p.r, p.b}, {p.a + p.b - 1}, z);
+            const double expected = (p.a + p.b - 1) / (p.a - 1) * (1 - std::pow(p.alpha / (p.alpha + t), p.r) * f);
+            CHECK(m.expected_transactions(t) == doctest::Approx(expected).epsilon(1e-11));
+        }
+    }
+}
+
+TEST_CASE("BG/NBD PMFs sum to one and their means are the expectations") {
+    const std::vector<model::params> points{published, {2.0, 3.0, 3.5, 1.5}, {0.5, 10.0, 0.3, 0.4}, {1.0, 1.0, 1.0, 1.0}};
+    for (const auto& p : points) {
+        const model m(p);
+        CAPTURE(p.r); CAPTURE(p.a);
+        for (double t : {2.0, 39.0}) {
+            double total = 0, mean = 0, ctotal = 0, cmean = 0;
+            for (unsigned n = 0; n < 4000; ++n) {
+                const double pn = m.probability_of_n(n, t);
+                total += pn;
+                mean += n * pn;
+                const double cn = m.conditional_probability_of_n(n, t, 3, 20, 38.86);
+                ctotal += cn;
+                cmean += n * cn;
+            }
+            CHECK(total == doctest::Approx(1.0).epsilon(1e-12));
+            CHECK(mean == doctest::Approx(m.expected_transactions(t)).epsilon(1e-10));
+            CHECK(ctotal == doctest::Approx(1.0).epsilon(1e-12));
+            CHECK(cmean == doctest::Approx(m.conditional_expected_transactions(t, 3, 20, 38.86)).epsilon(1e-10));
+        }
+    }
+}
+
+TEST_CASE("BG/NBD double agrees with the cpp_bin_float_50 oracle over extreme parameters") {
+    using big = boost::multiprecision::cpp_bin_float_50;
+    const std::array<double, 5> levels{1e-3, 1e-1, 1, 10, 1e3};
+    struct customer { double x, t_x, T; };
+    const std::array<customer, 5> customers{customer{0, 0, 10}, customer{1, 5, 10}, customer{10, 8, 40},
+                                            customer{100, 30, 40}, customer{1e4, 39, 40}};
+    std::mt19937_64 rng(7);
+    std::uniform_int_distribution<int> pick(0, 4);
+    double worst = 0;
+    auto compare = [&](const big& exact, double value, double tolerance, const char* what) {
+        const double e = static_cast<double>(exact);
+        if (std::abs(e) < 1e-250) {
+            CHECK(std::abs(value) < 1e-240);
+            return;
+        }
+        const double rel = std::abs(value - e) / std::abs(e);
+        worst = std::max(worst, rel);
+        INFO(what << ": double " << value << " oracle " << e);
+        CHECK(rel <= tolerance);
+    };
+    for (int trial = 0; trial < 24; ++trial) {
+        const model::params p{levels[pick(rng)], levels[pick(rng)], levels[pick(rng)], levels[pick(rng)]};
+        const clv::bg_nbd<big>::params pb{p.r, p.alpha, p.a, p.b};
+        CAPTURE(p.r); CAPTURE(p.alpha); CAPTURE(p.a); CAPTURE(p.b);
+        const model m(p);
+        const clv::bg_nbd<big> mb(pb);
+        for (double t : {1.0, 30.0}) {
+            compare(mb.expected_transactions(t), m.expected_transactions(t), 1e-10, "E[X(t)]");
+            compare(mb.probability_of_n(0, t), m.probability_of_n(0, t), 1e-10, "P(X(t)=0)");
+            compare(mb.probability_of_n(3, t), m.probability_of_n(3, t), 1e-10, "P(X(t)=3)");
+        }
+        for (const auto& c : customers) {
+            CAPTURE(c.x);
+            // |error of log L| is the relative error of L, so a log-likelihood near 0 is judged on
+            // the absolute scale.
+            const big ll = clv::bg_nbd<big>::log_likelihood(pb, c.x, c.t_x, c.T);
+            CHECK(std::abs(model::log_likelihood(p, c.x, c.t_x, c.T) - static_cast<double>(ll)) <=
+                  1e-10 * std::max(1.0, std::abs(static_cast<double>(ll))));
+            compare(mb.probability_alive(c.x, c.t_x, c.T), m.probability_alive(c.x, c.t_x, c.T), 1e-10, "P(alive)");
+            compare(mb.conditional_expected_transactions(20, c.x, c.t_x, c.T),
+                    m.conditional_expected_transactions(20, c.x, c.t_x, c.T), 1e-10, "conditional E");
+            compare(mb.probability_alive_at(20, c.x, c.t_x, c.T), m.probability_alive_at(20, c.x, c.t_x, c.T), 1e-10,
+                    "P(alive at T+t)");
+            compare(mb.conditional_probability_of_n(0, 20, c.x, c.t_x, c.T),
+                    m.conditional_probability_of_n(0, 20, c.x, c.t_x, c.T), 1e-10, "conditional P(0)");
+            compare(mb.conditional_probability_of_n(2, 20, c.x, c.t_x, c.T),
+                    m.conditional_probability_of_n(2, 20, c.x, c.t_x, c.T), 1e-10, "conditional P(2)");
+        }
+    }
+    MESSAGE("worst relative difference double vs cpp_bin_float_50: " << worst);
+}
+
+TEST_CASE("BG/NBD DERT agrees with the multiprecision oracle to the quadrature tolerance") {
+    using big = boost::multiprecision::cpp_bin_float_50;
+    // Two points: nested 50-digit quadrature costs seconds per DERT.
+    for (const model::params p : {published, model::params{10, 0.1, 1e3, 1e-3}}) {
+        const model m(p);
+        const clv::bg_nbd<big> mb({p.r, p.alpha, p.a, p.b});
+        const double value = m.dert(0.0027, 2, 30.43, 38.86);
+        const double exact = static_cast<double>(mb.dert(big(0.0027), 2, big(30.43), big(38.86)));
+        CHECK(value == doctest::Approx(exact).epsilon(1e-9));
+    }
+}
+
+TEST_CASE("BG/NBD simulation: the fit recovers known parameters and predicts the holdout") {
+    const model::params truth{0.5, 6.0, 0.8, 2.5};
+    const model m(truth);
+    std::mt19937_64 rng(20240601);
+    std::uniform_real_distribution<double> age(26, 52);
+    std::vector<double> ages(100000);
+    for (auto& a : ages) a = age(rng);
+    const auto table = m.simulate(ages, 39, rng);
+    REQUIRE(table.size() == ages.size());
+    REQUIRE(table.has_holdout());
+    table.validate();
+    const auto fit = model::fit(table.columns());
+    REQUIRE(fit.converged);
+    REQUIRE(fit.std_errors_available);
+    const auto est = model::to_array(fit.params), true_v = model::to_array(truth);
+    for (std::size_t j = 0; j < 4; ++j) {
+        CAPTURE(j);
+        CHECK(std::abs(est[j] - true_v[j]) <= 3 * fit.std_errors[j]);
+    }
+    const model fitted(fit.params);
+    double predicted = 0, actual = 0;
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        predicted += fitted.conditional_expected_transactions(39, table.frequency[i], table.recency[i], table.T[i]);
+        actual += table.frequency_holdout[i];
+    }
+    MESSAGE("simulated holdout transactions " << actual << ", predicted " << predicted);
+    CHECK(predicted == doctest::Approx(actual).epsilon(0.03));
+}
+
+TEST_CASE("BG/NBD rejects bad input with invalid_input") {
+    CHECK_THROWS_AS(model({0.0, 1, 1, 1}), clv::invalid_input);
+    CHECK_THROWS_AS(model({1, -1, 1, 1}), clv::invalid_input);
+    CHECK_THROWS_AS(model({1, 1, std::nan(""), 1}), clv::invalid_input);
+    CHECK_THROWS_AS(model({1, 1, 1, INFINITY}), clv::invalid_input);
+    try {
+        model({1, 1, 1, -2});
+        FAIL("no throw");
+    } catch (const clv::invalid_input& e) {
+        CHECK(e.field() == "b");
+    }
+    const model m(published);
+    CHECK_THROWS_AS(m.probability_alive(-1, 0, 10), clv::invalid_input);
+    CHECK_THROWS_AS(m.probability_alive(2, 11, 10), clv::invalid_input);
+    CHECK_THROWS_AS(m.probability_alive(std::nan(""), 1, 10), clv::invalid_input);
+    CHECK_THROWS_AS(m.conditional_expected_transactions(-1, 2, 1, 10), clv::invalid_input);
+    CHECK_THROWS_AS(m.conditional_expected_transactions(std::nan(""), 2, 1, 10), clv::invalid_input);
+    CHECK_THROWS_AS(m.expected_transactions(-0.5), clv::invalid_input);
+    CHECK_THROWS_AS(m.probability_of_n(1, -1), clv::invalid_input);
+    CHECK_THROWS_AS(m.conditional_probability_of_n(1, 5, 0, 3, 10), clv::invalid_input);
+    CHECK_THROWS_AS(m.dert(0, 2, 1, 10), clv::invalid_input);
+    CHECK_THROWS_AS(m.dert(-0.1, 2, 1, 10), clv::invalid_input);
+    const std::vector<double> x{1, -2}, t_x{1, 0}, T{5, 5};
+    CHECK_THROWS_AS(m.log_likelihood(clv::transaction_columns{x, t_x, T, {}}), clv::invalid_input);
+    CHECK_THROWS_AS(model::fit(clv::transaction_columns{x, t_x, T, {}}), clv::invalid_input);
+    std::mt19937_64 rng(1);
+    const std::vector<double> bad_ages{1, -1};
+    CHECK_THROWS_AS(m.simulate(bad_ages, 0, rng), clv::invalid_input);
+}

@@ -1,0 +1,245 @@
+// MBG/NBD (Batislam, Denizel & Filiztekin 2007; Wagner & Hoppe 2008): CDNOW fit, the closed forms
+// of lifetimes' ModifiedBetaGeoFitter evaluated with Boost's hypergeometric_pFq, brute-force
+// integrals of the model definition, PMF identities, the multiprecision oracle, and simulation.
+#include <clv/models/mbg_nbd.hpp>
+
+#include "test_support.hpp"
+
+#include <boost/math/quadrature/exp_sinh.hpp>
+#include <boost/math/quadrature/tanh_sinh.hpp>
+#include <boost/math/special_functions/hypergeometric_pFq.hpp>
+#include <boost/multiprecision/cpp_bin_float.hpp>
+
+#include <array>
+#include <cmath>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using model = clv::mbg_nbd<>;
+const model::params cdnow_like{0.243, 4.414, 0.793, 2.426};
+
+struct summary {
+    std::vector<double> x, t_x, T;
+    clv::transaction_columns columns() const { return {x, t_x, T, {}}; }
+};
+
+summary read_summary(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    summary s;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        std::stringstream ss(line);
+        std::string cell;
+        std::vector<double> v;
+        while (std::getline(ss, cell, ',')) v.push_back(std::stod(cell));
+        s.x.push_back(v.at(1));
+        s.t_x.push_back(v.at(2));
+        s.T.push_back(v.at(3));
+    }
+    return s;
+}
+
+// Brute force of the MBG/NBD story: dropout with probability p at time 0 and after each repeat
+// purchase, so L(x, t_x, T | lambda, p) = (1-p)^(x+1) lambda^x e^(-lambda T) + p (1-p)^x lambda^x e^(-lambda t_x).
+template <class Future>
+double brute_force_alive_expectation(const model::params& p, double x, double t_x, double T, Future&& future) {
+    boost::math::quadrature::tanh_sinh<double> over_p;
+    boost::math::quadrature::exp_sinh<double> over_lambda;
+    auto log_prior = [&](double l, double q) {
+        return p.r * std::log(p.alpha) + (p.r - 1) * std::log(l) - p.alpha * l - std::lgamma(p.r) + (p.a - 1) * std::log(q) +
+               (p.b - 1) * std::log1p(-q) + std::lgamma(p.a + p.b) - std::lgamma(p.a) - std::lgamma(p.b);
+    };
+    auto integrate = [&](auto&& g) {
+        return over_p.integrate([&](double q) {
+            if (!(q > 0 && q < 1)) return 0.0;
+            return over_lambda.integrate([&](double l) { return l > 0 ? g(l, q) : 0.0; }, 1e-12);
+        }, 0.0, 1.0, 1e-11);
+    };
+    auto alive_part = [&](double l, double q) {
+        return std::exp(log_prior(l, q) + (x + 1) * std::log1p(-q) + x * std::log(l) - l * T);
+    };
+    auto dead_part = [&](double l, double q) {
+        return std::exp(log_prior(l, q) + std::log(q) + x * std::log1p(-q) + x * std::log(l) - l * t_x);
+    };
+    const double evidence = integrate([&](double l, double q) { return alive_part(l, q) + dead_part(l, q); });
+    return integrate([&](double l, double q) { return alive_part(l, q) * future(l, q); }) / evidence;
+}
+
+}  // namespace
+
+TEST_CASE("MBG/NBD fit on CDNOW converges, close to the BG/NBD fit") {
+    const auto path = clv_test::shared_data("cdnow/cdnow_customers_summary.csv");
+    if (!path) return;
+    const auto data = read_summary(*path);
+    const auto fit = model::fit(data.columns());
+    REQUIRE(fit.converged);
+    CHECK(fit.std_errors_available);
+    MESSAGE("CDNOW MBG/NBD fit: r=" << fit.params.r << " alpha=" << fit.params.alpha << " a=" << fit.params.a
+                                    << " b=" << fit.params.b << " LL=" << fit.log_likelihood);
+    // The fit is a maximum: the log-likelihood there is not below that at the BG/NBD estimates.
+    CHECK(fit.log_likelihood >= model(cdnow_like).log_likelihood(data.columns()));
+    // Both models describe the same data about equally well (FHL 2005: BG/NBD LL = -9582.4).
+    CHECK(std::abs(fit.log_likelihood - (-9582.4)) < 50);
+}
+
+TEST_CASE("MBG/NBD closed forms of Batislam et al. (2007) / lifetimes agree (Boost 2F1)") {
+    for (const model::params p : {cdnow_like, model::params{2.0, 3.0, 3.5, 1.5}, model::params{0.5, 10.0, 0.3, 0.4}}) {
+        const model m(p);
+        for (double t : {1.0, 10.0, 39.0}) {
+            const double z = t / (p.alpha + t);
+            const double f = boost::math::hypergeometric_pFq({p.r, p.b + 1}, {p.a + p.b}, z);
+            const double expected = p.b / (p.a - 1) * (1 - f * std::pow(p.alpha / (p.alpha + t), p.r));
+            CHECK(m.expected_transactions(t) == doctest::Approx(expected).epsilon(1e-11));
+            for (const std::array<double, 3> c : {std::array<double, 3>{0, 0, 30}, std::array<double, 3>{2, 30.43, 38.86},
+                                                  std::array<double, 3>{7, 20, 39}}) {
+                const double x = c[0], t_x = c[1], T = c[2];
+                const double hyp = boost::math::hypergeometric_pFq({p.r + x, p.b + x + 1}, {p.a + p.b + x}, t / (p.alpha + T + t));
+                const double num = (p.a + p.b + x) / (p.a - 1) * (1 - hyp * std::pow((p.alpha + T) / (p.alpha + t + T), p.r + x));
+                const double den = 1 + p.a / (p.b + x) * std::pow((p.alpha + T) / (p.alpha + t_x), p.r + x);
+                CHECK(m.conditional_expected_transactions(t, x, t_x, T) == doctest::Approx(num / den).epsilon(1e-10));
+                CHECK(m.probability_alive(x, t_x, T) == doctest::Approx(1 / den).epsilon(1e-13));
+            }
+        }
+    }
+}
+
+TEST_CASE("MBG/NBD predictions equal brute-force integrals of the model definition") {
+    const model m(cdnow_like);
+    for (const std::array<double, 3> c : {std::array<double, 3>{2, 30.43, 38.86}, std::array<double, 3>{0, 0, 30},
+                                          std::array<double, 3>{12, 20, 39}}) {
+        const double x = c[0], t_x = c[1], T = c[2], t = 39, delta = 0.05;
+        CAPTURE(x);
+        CHECK(m.probability_alive(x, t_x, T) ==
+              doctest::Approx(brute_force_alive_expectation(cdnow_like, x, t_x, T, [](double, double) { return 1.0; })).epsilon(1e-8));
+        CHECK(m.conditional_expected_transactions(t, x, t_x, T) ==
+              doctest::Approx(brute_force_alive_expectation(cdnow_like, x, t_x, T, [&](double l, double q) {
+                  return -std::expm1(-l * q * t) / q;
+              })).epsilon(1e-7));
+        CHECK(m.probability_alive_at(t, x, t_x, T) ==
+              doctest::Approx(brute_force_alive_expectation(cdnow_like, x, t_x, T, [&](double l, double q) {
+                  return std::exp(-l * q * t);
+              })).epsilon(1e-7));
+        CHECK(m.dert(delta, x, t_x, T) ==
+              doctest::Approx(brute_force_alive_expectation(cdnow_like, x, t_x, T, [&](double l, double q) {
+                  return l / (delta + l * q);
+              })).epsilon(1e-6));
+    }
+}
+
+TEST_CASE("MBG/NBD PMFs sum to one and their means are the expectations") {
+    for (const model::params p : {cdnow_like, model::params{2.0, 3.0, 3.5, 1.5}, model::params{1.0, 1.0, 1.0, 1.0}}) {
+        const model m(p);
+        for (double t : {2.0, 39.0}) {
+            double total = 0, mean = 0, ctotal = 0, cmean = 0;
+            for (unsigned n = 0; n < 4000; ++n) {
+                const double pn = m.probability_of_n(n, t);
+                total += pn;
+                mean += n * pn;
+                const double cn = m.conditional_probability_of_n(n, t, 0, 0, 38.86);
+                ctotal += cn;
+                cmean += n * cn;
+            }
+            CHECK(total == doctest::Approx(1.0).epsilon(1e-12));
+            CHECK(mean == doctest::Approx(m.expected_transactions(t)).epsilon(1e-10));
+            CHECK(ctotal == doctest::Approx(1.0).epsilon(1e-12));
+            CHECK(cmean == doctest::Approx(m.conditional_expected_transactions(t, 0, 0, 38.86)).epsilon(1e-10));
+        }
+    }
+}
+
+TEST_CASE("MBG/NBD gradient matches central differences") {
+    const std::vector<double> x{0, 1, 2, 40, 10000}, t_x{0, 3.5, 30.43, 38, 38.99}, T{10, 12, 38.86, 39, 39};
+    const clv::transaction_columns data{x, t_x, T, {}};
+    for (const model::params p : {cdnow_like, model::params{1e-3, 1e-3, 1e-3, 1e-3}, model::params{1e3, 1e3, 1e3, 1e3},
+                                  model::params{10, 0.1, 1e3, 1e-3}}) {
+        std::array<double, 4> g{};
+        model::log_likelihood_with_gradient(p, data, g);
+        for (std::size_t j = 0; j < 4; ++j) {
+            auto at = [&](double step) {
+                auto v = model::to_array(p);
+                v[j] = std::exp(std::log(v[j]) + step);
+                std::array<double, 4> unused{};
+                return model::log_likelihood_with_gradient(model::from_array(v), data, unused);
+            };
+            const double h = 1e-3;
+            const double fd = (4 * (at(h / 2) - at(-h / 2)) / h - (at(h) - at(-h)) / (2 * h)) / 3;
+            CHECK(std::abs(g[j] - fd) <= 1e-6 * std::max(std::abs(g[j]), 1.0));
+        }
+    }
+}
+
+TEST_CASE("MBG/NBD double agrees with the cpp_bin_float_50 oracle") {
+    using big = boost::multiprecision::cpp_bin_float_50;
+    const std::array<double, 5> levels{1e-3, 1e-1, 1, 10, 1e3};
+    std::mt19937_64 rng(11);
+    std::uniform_int_distribution<int> pick(0, 4);
+    auto rel = [](const big& e, double v) {
+        const double ed = static_cast<double>(e);
+        return std::abs(ed) < 1e-250 ? (std::abs(v) < 1e-240 ? 0.0 : 1.0) : std::abs(v - ed) / std::abs(ed);
+    };
+    for (int trial = 0; trial < 12; ++trial) {
+        const model::params p{levels[pick(rng)], levels[pick(rng)], levels[pick(rng)], levels[pick(rng)]};
+        CAPTURE(p.r); CAPTURE(p.alpha); CAPTURE(p.a); CAPTURE(p.b);
+        const model m(p);
+        const clv::mbg_nbd<big> mb({p.r, p.alpha, p.a, p.b});
+        CHECK(rel(mb.expected_transactions(30), m.expected_transactions(30)) <= 1e-10);
+        CHECK(rel(mb.probability_of_n(0, 30), m.probability_of_n(0, 30)) <= 1e-10);
+        for (const std::array<double, 3> c : {std::array<double, 3>{0, 0, 10}, std::array<double, 3>{10, 8, 40},
+                                              std::array<double, 3>{1e4, 39, 40}}) {
+            CAPTURE(c[0]);
+            // |error of log L| is the relative error of L; a log-likelihood near 0 (L near 1, e.g. a
+            // customer with x = 0 and a >> b) is judged on that scale.
+            const big ll = clv::mbg_nbd<big>::log_likelihood({p.r, p.alpha, p.a, p.b}, c[0], c[1], c[2]);
+            CHECK(std::abs(model::log_likelihood(p, c[0], c[1], c[2]) - static_cast<double>(ll)) <=
+                  1e-10 * std::max(1.0, std::abs(static_cast<double>(ll))));
+            CHECK(rel(mb.probability_alive(c[0], c[1], c[2]), m.probability_alive(c[0], c[1], c[2])) <= 1e-10);
+            CHECK(rel(mb.conditional_expected_transactions(20, c[0], c[1], c[2]),
+                      m.conditional_expected_transactions(20, c[0], c[1], c[2])) <= 1e-10);
+            CHECK(rel(mb.conditional_probability_of_n(1, 20, c[0], c[1], c[2]),
+                      m.conditional_probability_of_n(1, 20, c[0], c[1], c[2])) <= 1e-10);
+        }
+    }
+}
+
+TEST_CASE("MBG/NBD simulation: the fit recovers known parameters and predicts the holdout") {
+    const model::params truth{0.6, 5.0, 0.9, 3.0};
+    const model m(truth);
+    std::mt19937_64 rng(77);
+    std::uniform_real_distribution<double> age(26, 52);
+    std::vector<double> ages(100000);
+    for (auto& a : ages) a = age(rng);
+    const auto table = m.simulate(ages, 39, rng);
+    const auto fit = model::fit(table.columns());
+    REQUIRE(fit.converged);
+    REQUIRE(fit.std_errors_available);
+    const auto est = model::to_array(fit.params), true_v = model::to_array(truth);
+    for (std::size_t j = 0; j < 4; ++j) {
+        CAPTURE(j);
+        CHECK(std::abs(est[j] - true_v[j]) <= 3 * fit.std_errors[j]);
+    }
+    const model fitted(fit.params);
+    double predicted = 0, actual = 0;
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        predicted += fitted.conditional_expected_transactions(39, table.frequency[i], table.recency[i], table.T[i]);
+        actual += table.frequency_holdout[i];
+    }
+    MESSAGE("MBG/NBD simulated holdout transactions " << actual << ", predicted " << predicted);
+    CHECK(predicted == doctest::Approx(actual).epsilon(0.03));
+}
+
+TEST_CASE("MBG/NBD rejects bad input with invalid_input") {
+    CHECK_THROWS_AS(model({1, 1, 0, 1}), clv::invalid_input);
+    const model m(cdnow_like);
+    CHECK_THROWS_AS(m.probability_alive(-1, 0, 10), clv::invalid_input);
+    CHECK_THROWS_AS(m.probability_alive(2, 11, 10), clv::invalid_input);
+    CHECK_THROWS_AS(m.conditional_expected_transactions(-1, 2, 1, 10), clv::invalid_input);
+    CHECK_THROWS_AS(m.probability_alive_at(1, std::nan(""), 1, 10), clv::invalid_input);
+    CHECK_THROWS_AS(m.dert(std::nan(""), 2, 1, 10), clv::invalid_input);
+}
