@@ -1,0 +1,597 @@
+// The Pareto/NBD model of non-contractual repeat buying (Schmittlein, Morrison & Colombo 1987,
+// "Counting your customers", Management Science 33(1)), in the formulation of Fader & Hardie
+// (2005), "A note on deriving the Pareto/NBD model and related expressions" (FH05 below).
+//
+// While alive a customer buys as a Poisson process with rate lambda ~ Gamma(r, alpha); the
+// lifetime is exponential with rate mu ~ Gamma(s, beta), lambda and mu independent.
+//
+// Numerics. FH05 writes the likelihood of (x, t_x, T) as
+//     L = Gamma(r+x) alpha^r beta^s / Gamma(r) * [ 1 / ((alpha+T)^(r+x) (beta+T)^s) + s/(r+s+x) A0 ]
+// with A0 a difference of two 2F1 / (max(alpha,beta)+tau)^(r+s+x) terms (tau = t_x, T). Computed
+// as written, (alpha+T)^(r+x) overflows for large x and the 2F1 argument tends to 1 when alpha and
+// beta differ by orders of magnitude (lifetimes, BTYD and CLVTools return 0, inf or NaN there).
+// Here the likelihood is split as L = C * P * (1 + R), with
+//     C * P = Gamma(r+x)/Gamma(r) (alpha/(alpha+T))^r (alpha+T)^(-x) (beta/(beta+T))^s,
+//     R     = s * integral_{t_x}^{T} ((alpha+T)/(alpha+tau))^(r+x) ((beta+T)/(beta+tau))^s dtau/(beta+tau),
+// R being the odds "died in (t_x, T]" against "alive at T" (so P(alive) = 1/(1+R), FH05 eq. 18
+// rewritten). By Euler's transformation the FH05 2F1 terms become, for tau in {t_x, T},
+//     R = s/(r+s+x) * [ H(t_x) e^Delta - H(T) ],
+//     Delta = (r+x) log((alpha+T)/(alpha+t_x)) + s log((beta+T)/(beta+t_x)),
+//     H(tau) = 2F1(1, r+x; r+s+x+1; (alpha-beta)/(alpha+tau))                        alpha >= beta,
+//     H(tau) = (alpha+tau)/(beta+tau) 2F1(1, s+1; r+s+x+1; (beta-alpha)/(beta+tau))   alpha <  beta,
+// whose series have positive terms and 1 <= H <= (r+s+x)/s. Everything is combined in log space;
+// the difference H(t_x) e^Delta - H(T) only loses digits when t_x ~ T, where R << 1 and the error
+// is absolute on log(1+R). When the 2F1 argument exceeds 0.98 (the series would need thousands of
+// terms) R and its gradient are integrated numerically instead (tanh-sinh on a variable that
+// absorbs the integrand's exponential decay).
+#pragma once
+
+#include <clv/core/concepts.hpp>
+#include <clv/core/errors.hpp>
+#include <clv/core/hypergeometric.hpp>
+#include <clv/data/customer_table.hpp>
+#include <clv/fit/maximum_likelihood.hpp>
+
+#include <boost/math/policies/policy.hpp>
+#include <boost/math/quadrature/exp_sinh.hpp>
+#include <boost/math/quadrature/tanh_sinh.hpp>
+#include <boost/math/special_functions/digamma.hpp>
+#include <boost/math/special_functions/fpclassify.hpp>
+#include <boost/math/special_functions/expm1.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+#include <boost/math/special_functions/log1p.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <random>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+namespace clv {
+
+namespace detail::pnbd {
+
+/// Boost.Math policy for hot paths: no promotion of double to long double (measured in
+/// bench/bench_pareto_nbd.cpp), errors become NaN/inf instead of exceptions.
+using fast_policy = boost::math::policies::policy<
+    boost::math::policies::promote_double<false>, boost::math::policies::promote_float<false>,
+    boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
+    boost::math::policies::pole_error<boost::math::policies::ignore_error>,
+    boost::math::policies::domain_error<boost::math::policies::ignore_error>,
+    boost::math::policies::evaluation_error<boost::math::policies::ignore_error>>;
+
+template <class Real>
+Real lgamma(const Real& x) { return boost::math::lgamma(x, fast_policy{}); }
+template <class Real>
+Real digamma(const Real& x) { return boost::math::digamma(x, fast_policy{}); }
+template <class Real>
+Real log1p(const Real& x) { return boost::math::log1p(x, fast_policy{}); }
+template <class Real>
+Real expm1(const Real& x) { return boost::math::expm1(x, fast_policy{}); }
+
+/// log(1 + e^y) without overflow.
+template <class Real>
+Real log1p_exp(const Real& y) {
+    using std::exp;
+    if (y > 0) return y + log1p(Real(exp(-y)));
+    return log1p(Real(exp(y)));
+}
+
+/// (1 - (1+u)^(-a)) / a = -expm1(-a log1p(u)) / a, and its limit log1p(u) at a = 0: the
+/// integral that appears in every Pareto/NBD expectation (FH05 eq. 17 with a = s - 1).
+template <class Real>
+Real power_integral(const Real& a, const Real& u) {
+    const Real l = log1p(u);
+    if (a == 0) return l;
+    return -expm1(Real(-a * l)) / a;
+}
+
+/// The death odds R of the header comment, as log(1 + R) with (optionally) its gradient with
+/// respect to (r, alpha, s, beta). `log_R` is -inf when t_x == T.
+template <class Real>
+struct death_odds {
+    Real log_R;
+    Real log1p_R;
+    std::array<Real, 4> d_log1p_R{};  ///< d log(1+R) / d (r, alpha, s, beta)
+    bool by_quadrature = false;
+};
+
+/// Above this 2F1 argument the series is replaced by quadrature (the series would need
+/// about 40 / (1 - z) terms).
+inline constexpr double series_argument_limit = 0.98;
+
+/// One tanh-sinh rule per thread and type: building the abscissae is costly, and in Boost 1.74
+/// integrating over [a, b] is a non-const member (the rule may refine its tables lazily).
+template <class Real>
+boost::math::quadrature::tanh_sinh<Real>& tanh_sinh_rule() {
+    thread_local boost::math::quadrature::tanh_sinh<Real> rule;
+    return rule;
+}
+
+template <class Real>
+Real quadrature_tolerance() {
+    using std::pow;
+    // About 13 digits in double: the integral then carries no more error than the surrounding
+    // logarithms. Wider types stop at 1e-24, ample for an oracle of double and far cheaper.
+    const Real tol = pow(std::numeric_limits<Real>::epsilon(), Real(0.85));
+    return tol > Real(1e-24) ? tol : Real(1e-24);
+}
+
+/// R (and its gradient) by quadrature of its defining integral. With u = log((beta+tau)/(beta+t_x))
+/// the integrand is exp(-s u) ((alpha+t_x)/(alpha+tau))^(r+x) times e^Delta: decreasing, with
+/// log-derivative -k(tau), k(tau) = s + (r+x)(beta+tau)/(alpha+tau) monotone in tau (increasing
+/// when alpha >= beta, decreasing otherwise). The substitution p = 1 - exp(-k_min u), k_min the
+/// smaller of k(t_x) and k(T), leaves a bounded, non-increasing integrand on [0, p1] that vanishes
+/// (rather than blows up) towards p = 1, which tanh-sinh integrates to full precision.
+template <class Real, bool Gradient>
+death_odds<Real> death_odds_by_quadrature(const Real& r, const Real& alpha, const Real& s, const Real& beta,
+                                          const Real& x, const Real& t_x, const Real& T) {
+    using std::exp;
+    using std::log;
+    const Real rx = r + x;
+    const Real k_tx = s + rx * (beta + t_x) / (alpha + t_x);
+    const Real k_T = s + rx * (beta + T) / (alpha + T);
+    const Real k0 = k_tx < k_T ? k_tx : k_T;
+    const Real U = log1p(Real((T - t_x) / (beta + t_x)));
+    const Real p1 = -expm1(Real(-k0 * U));
+    const Real Delta = rx * log1p(Real((T - t_x) / (alpha + t_x))) + s * U;
+    // At p: u = -log(1-p)/k0, tau = (beta+t_x) e^u - beta, and the integrand (without the
+    // factor s e^Delta) is h = exp((k0 - s) u) ((alpha+t_x)/(alpha+tau))^(r+x) / k0, k0 = k_min.
+    auto& rule = tanh_sinh_rule<Real>();
+    const Real tol = quadrature_tolerance<Real>();
+    auto integrate = [&](auto&& weight) {
+        auto f = [&](const Real& p) {
+            const Real u = -log1p(Real(-p)) / k0;
+            const Real growth = expm1(u);  // (tau - t_x) / (beta + t_x)
+            const Real tau = t_x + (beta + t_x) * growth;
+            const Real h = exp((k0 - s) * u - rx * log1p(Real((beta + t_x) * growth / (alpha + t_x)))) / k0;
+            return Real(h * weight(tau));
+        };
+        return rule.integrate(f, Real(0), p1, tol);
+    };
+    death_odds<Real> out;
+    const Real J = integrate([](const Real&) { return Real(1); });
+    out.log_R = log(s) + Delta + log(J);
+    out.log1p_R = log1p_exp(out.log_R);
+    out.by_quadrature = true;
+    if constexpr (Gradient) {
+        const Real w = exp(out.log_R - out.log1p_R);  // R / (1 + R)
+        const Real Jr = integrate([&](const Real& tau) { return Real(log((alpha + T) / (alpha + tau))); });
+        const Real Ja = integrate([&](const Real& tau) { return Real(rx * (1 / (alpha + T) - 1 / (alpha + tau))); });
+        const Real Js = integrate([&](const Real& tau) { return Real(log((beta + T) / (beta + tau))); });
+        const Real Jb = integrate([&](const Real& tau) {
+            return Real(s * (1 / (beta + T) - 1 / (beta + tau)) - 1 / (beta + tau));
+        });
+        out.d_log1p_R = {w * Jr / J, w * Ja / J, w * (1 / s + Js / J), w * Jb / J};
+    }
+    return out;
+}
+
+/// log H(tau) of the header comment and its gradient with respect to (r, alpha, s, beta).
+template <class Real, bool Gradient>
+struct log_h_result {
+    Real value;
+    std::array<Real, 4> d{};
+    bool converged;
+};
+
+template <class Real, bool Gradient>
+log_h_result<Real, Gradient> log_h(const Real& r, const Real& alpha, const Real& s, const Real& beta,
+                                   const Real& x, const Real& tau) {
+    using std::log;
+    const Real c = r + s + x + 1;
+    log_h_result<Real, Gradient> out{};
+    if (alpha >= beta) {
+        const Real z = (alpha - beta) / (alpha + tau);
+        const auto f = special::gauss_series<Real, Gradient>(Real(1), Real(r + x), c, z);
+        out.value = f.log_value;
+        out.converged = f.converged;
+        if constexpr (Gradient) {
+            out.d = {f.d_b + f.d_c, f.d_z * (beta + tau) / ((alpha + tau) * (alpha + tau)), f.d_c,
+                     -f.d_z / (alpha + tau)};
+        }
+    } else {
+        const Real w = (beta - alpha) / (beta + tau);
+        const auto f = special::gauss_series<Real, Gradient>(Real(1), Real(s + 1), c, w);
+        out.value = log((alpha + tau) / (beta + tau)) + f.log_value;
+        out.converged = f.converged;
+        if constexpr (Gradient) {
+            out.d = {f.d_c, -f.d_z / (beta + tau) + 1 / (alpha + tau), f.d_b + f.d_c,
+                     f.d_z * (alpha + tau) / ((beta + tau) * (beta + tau)) - 1 / (beta + tau)};
+        }
+    }
+    return out;
+}
+
+/// The death odds R for one customer, by the 2F1 series or (argument near 1, or no convergence)
+/// by quadrature. Inputs are assumed valid.
+template <class Real, bool Gradient>
+death_odds<Real> compute_death_odds(const Real& r, const Real& alpha, const Real& s, const Real& beta,
+                                    const Real& x, const Real& t_x, const Real& T) {
+    using std::exp;
+    using std::log;
+    death_odds<Real> out;
+    if (!(t_x < T)) {  // no time to die unobserved: R = 0
+        out.log_R = -std::numeric_limits<Real>::infinity();
+        out.log1p_R = 0;
+        return out;
+    }
+    const Real argument = alpha >= beta ? Real((alpha - beta) / (alpha + t_x)) : Real((beta - alpha) / (beta + t_x));
+    if (argument > Real(series_argument_limit))
+        return death_odds_by_quadrature<Real, Gradient>(r, alpha, s, beta, x, t_x, T);
+    const auto h_tx = log_h<Real, Gradient>(r, alpha, s, beta, x, t_x);
+    const auto h_T = log_h<Real, Gradient>(r, alpha, s, beta, x, T);
+    if (!h_tx.converged || !h_T.converged)
+        return death_odds_by_quadrature<Real, Gradient>(r, alpha, s, beta, x, t_x, T);
+    const Real rx = r + x;
+    const Real A = r + s + x;
+    const Real log_alpha_ratio = log1p(Real((T - t_x) / (alpha + t_x)));  // log((alpha+T)/(alpha+t_x))
+    const Real log_beta_ratio = log1p(Real((T - t_x) / (beta + t_x)));
+    const Real Delta = rx * log_alpha_ratio + s * log_beta_ratio;
+    const Real log_E = h_tx.value + Delta;
+    const Real log_q = h_T.value - log_E;  // <= 0 in exact arithmetic
+    Real one_minus_q = -expm1(log_q);
+    if (one_minus_q < 0) one_minus_q = 0;
+    const Real log_s_over_A = log(s / A);
+    out.log_R = log_s_over_A + log_E + log(one_minus_q);
+    out.log1p_R = log1p_exp(out.log_R);
+    if constexpr (Gradient) {
+        // d R / (1 + R) = w d log(s/A) + f [ (d log H(t_x) + d Delta) - q d log H(T) ],
+        // w = R/(1+R), f = (s/A) E / (1+R): finite even where R -> 0 (see the header comment).
+        const Real w = exp(out.log_R - out.log1p_R);
+        const Real f = exp(log_s_over_A + log_E - out.log1p_R);
+        const Real q = exp(log_q);
+        const std::array<Real, 4> d_Delta = {log_alpha_ratio, rx * (1 / (alpha + T) - 1 / (alpha + t_x)),
+                                             log_beta_ratio, s * (1 / (beta + T) - 1 / (beta + t_x))};
+        const std::array<Real, 4> d_log_s_over_A = {-1 / A, Real(0), 1 / s - 1 / A, Real(0)};
+        for (std::size_t i = 0; i < 4; ++i)
+            out.d_log1p_R[i] = w * d_log_s_over_A[i] + f * ((h_tx.d[i] + d_Delta[i]) - q * h_T.d[i]);
+    }
+    return out;
+}
+
+/// log(C P) of the header comment without the Gamma(r+x)/Gamma(r) factor.
+template <class Real>
+Real log_alive_part(const Real& r, const Real& alpha, const Real& s, const Real& beta, const Real& x,
+                    const Real& T) {
+    using std::log;
+    return -r * log1p(Real(T / alpha)) - x * log(alpha + T) - s * log1p(Real(T / beta));
+}
+
+template <class Real>
+boost::math::quadrature::exp_sinh<Real>& exp_sinh_rule() {
+    thread_local boost::math::quadrature::exp_sinh<Real> rule;
+    return rule;
+}
+
+}  // namespace detail::pnbd
+
+/// The Pareto/NBD model with parameters r, alpha (purchase-rate heterogeneity) and s, beta
+/// (dropout-rate heterogeneity). Times are in the unit of the data (e.g. weeks).
+/// `Real` may be double or a boost::multiprecision type (the tests use cpp_bin_float_50 as an
+/// oracle); fitting and simulation work in double.
+template <class Real = double>
+class pareto_nbd {
+public:
+    using real_type = Real;
+    struct params {
+        Real r, alpha, s, beta;
+    };
+    static constexpr std::string_view name = "pnbd";
+    static constexpr std::size_t parameter_count = 4;
+    static constexpr std::array<std::string_view, 4> parameter_names{"r", "alpha", "s", "beta"};
+
+    static std::array<double, 4> to_array(const params& p) {
+        return {static_cast<double>(p.r), static_cast<double>(p.alpha), static_cast<double>(p.s),
+                static_cast<double>(p.beta)};
+    }
+    static params from_array(const std::array<double, 4>& a) { return {Real(a[0]), Real(a[1]), Real(a[2]), Real(a[3])}; }
+
+    /// Throws `invalid_input` naming the first parameter that is not a finite number > 0.
+    static void validate(const params& p) {
+        const std::array<Real, 4> values{p.r, p.alpha, p.s, p.beta};
+        for (std::size_t i = 0; i < 4; ++i) {
+            using std::isfinite;
+            const Real& v = values[i];
+            if (!(v > 0) || !isfinite(v))
+                throw invalid_input(std::string(parameter_names[i]), to_message_string(v),
+                                    "Pareto/NBD parameters must be finite and > 0", {"pareto_nbd parameters"});
+        }
+    }
+
+    explicit pareto_nbd(const params& p) : params_(p) { validate(p); }
+    [[nodiscard]] const params& parameters() const noexcept { return params_; }
+
+    /// Log-likelihood of one customer (x, t_x, T), FH05 eqs. (22)-(23) in the stable form of the
+    /// header comment. No validation: for hot loops (invalid input gives NaN, never a throw).
+    static Real log_likelihood(const params& p, Real x, Real t_x, Real T) {
+        namespace d = detail::pnbd;
+        const auto odds = d::compute_death_odds<Real, false>(p.r, p.alpha, p.s, p.beta, x, t_x, T);
+        return d::lgamma(Real(p.r + x)) - d::lgamma(p.r) +
+               d::log_alive_part(p.r, p.alpha, p.s, p.beta, x, T) + odds.log1p_R;
+    }
+
+    /// Log-likelihood of one record; validates it.
+    template <transaction_record R>
+    Real log_likelihood(const R& record) const {
+        const auto [x, t_x, T] = checked(record.frequency, record.recency, record.T);
+        return log_likelihood(params_, x, t_x, T);
+    }
+
+    /// Summed weighted log-likelihood of columns (validated).
+    Real log_likelihood(const transaction_columns& data) const {
+        validate_columns(data);
+        Real total = 0;
+        for (std::size_t i = 0; i < data.size(); ++i)
+            total += Real(data.weight_at(i)) * log_likelihood(params_, Real(data.frequency[i]),
+                                                             Real(data.recency[i]), Real(data.T[i]));
+        return total;
+    }
+
+    /// Summed weighted log-likelihood and its analytic gradient with respect to
+    /// (log r, log alpha, log s, log beta), for the fitting layer. The 2F1 part is differentiated
+    /// term by term (see clv::special::gauss_series). Data are assumed valid (the caller of `fit`
+    /// validates); never throws.
+    static double log_likelihood_with_gradient(const params& p, const transaction_columns& data,
+                                               std::array<double, 4>& gradient) {
+        namespace d = detail::pnbd;
+        const double r = static_cast<double>(p.r), alpha = static_cast<double>(p.alpha);
+        const double s = static_cast<double>(p.s), beta = static_cast<double>(p.beta);
+        // Gamma(r+x)/Gamma(r) and its r-derivative for integer x from running sums, when the
+        // frequencies are small integers (the usual case); otherwise lgamma/digamma per row.
+        double max_x = 0;
+        bool integer_x = true;
+        for (double x : data.frequency) {
+            max_x = std::max(max_x, x);
+            integer_x = integer_x && x == std::floor(x);
+        }
+        const bool use_table = integer_x && max_x <= 4.0 * static_cast<double>(data.size()) + 1000.0;
+        std::vector<double> lg_table, dg_table;
+        if (use_table) {
+            const auto n = static_cast<std::size_t>(max_x) + 1;
+            lg_table.resize(n);
+            dg_table.resize(n);
+            double lg = 0, dg = 0;
+            for (std::size_t k = 0; k < n; ++k) {
+                lg_table[k] = lg;
+                dg_table[k] = dg;
+                lg += std::log(r + static_cast<double>(k));
+                dg += 1.0 / (r + static_cast<double>(k));
+            }
+        }
+        const double lg_r = use_table ? 0.0 : d::lgamma(r);
+        const double dg_r = use_table ? 0.0 : d::digamma(r);
+        double total = 0;
+        std::array<double, 4> g{};
+        for (std::size_t i = 0; i < data.size(); ++i) {
+            const double x = data.frequency[i], t_x = data.recency[i], T = data.T[i];
+            const double wt = data.weight_at(i);
+            const auto odds = d::compute_death_odds<double, true>(r, alpha, s, beta, x, t_x, T);
+            double lg_ratio, dg_ratio;
+            if (use_table) {
+                const auto k = static_cast<std::size_t>(x);
+                lg_ratio = lg_table[k];
+                dg_ratio = dg_table[k];
+            } else {
+                lg_ratio = d::lgamma(r + x) - lg_r;
+                dg_ratio = d::digamma(r + x) - dg_r;
+            }
+            const double log_1p_T_beta = d::log1p(T / beta);
+            total += wt * (lg_ratio - r * d::log1p(T / alpha) - x * std::log(alpha + T) - s * log_1p_T_beta +
+                           odds.log1p_R);
+            // Gradients in log-parameters: p * d/dp.
+            g[0] += wt * r * (dg_ratio - d::log1p(T / alpha) + odds.d_log1p_R[0]);
+            g[1] += wt * ((r * T - alpha * x) / (alpha + T) + alpha * odds.d_log1p_R[1]);
+            g[2] += wt * s * (-log_1p_T_beta + odds.d_log1p_R[2]);
+            g[3] += wt * (s * T / (beta + T) + beta * odds.d_log1p_R[3]);
+        }
+        gradient = g;
+        return total;
+    }
+
+    /// A scale-aware start: r = s = 1, alpha so that r/alpha matches the average purchase rate,
+    /// beta = average T (one expected lifetime of the order of the observation window).
+    static params default_start(const transaction_columns& data) {
+        double w_total = 0, x_sum = 0, T_sum = 0;
+        for (std::size_t i = 0; i < data.size(); ++i) {
+            const double w = data.weight_at(i);
+            w_total += w;
+            x_sum += w * data.frequency[i];
+            T_sum += w * data.T[i];
+        }
+        const double mean_T = w_total > 0 && T_sum > 0 ? T_sum / w_total : 1.0;
+        const double mean_x = w_total > 0 ? x_sum / w_total : 0.0;
+        const double rate = std::max(mean_x, 0.05) / mean_T;
+        return {Real(1), Real(1 / rate), Real(1), Real(mean_T)};
+    }
+
+    static double total_weight(const transaction_columns& d) { return d.total_weight(); }
+
+    /// Maximum-likelihood fit (clv::fit::maximize_likelihood); validates the data first.
+    static clv::fit::fit_result<pareto_nbd> fit(const transaction_columns& data, const fit::fit_options& options = {}) {
+        validate_columns(data);
+        return clv::fit::maximize_likelihood<pareto_nbd>(data, options);
+    }
+
+    // ----- predictions (FH05 sections 4-6; times in the data's unit) -----
+
+    /// E[X(t)] for a new customer, FH05 eq. (17): r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)]
+    /// (its limit (r beta/alpha) log(1 + t/beta) at s = 1).
+    Real expected_transactions(Real t) const {
+        check_time("t", t);
+        const auto& p = params_;
+        return p.r * p.beta / p.alpha * detail::pnbd::power_integral(Real(p.s - 1), Real(t / p.beta));
+    }
+
+    /// E[X(T, T+t) | x, t_x, T], FH05 eq. (21):
+    /// (r+x)(beta+T) / ((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)] P(alive).
+    Real conditional_expected_transactions(Real t, Real x, Real t_x, Real T) const {
+        check_time("t", t);
+        std::tie(x, t_x, T) = checked(x, t_x, T);
+        const auto& p = params_;
+        return (p.r + x) * (p.beta + T) / (p.alpha + T) *
+               detail::pnbd::power_integral(Real(p.s - 1), Real(t / (p.beta + T))) * alive(x, t_x, T);
+    }
+
+    /// P(alive at T | x, t_x, T), FH05 eq. (18), as 1 / (1 + R).
+    Real probability_alive(Real x, Real t_x, Real T) const {
+        std::tie(x, t_x, T) = checked(x, t_x, T);
+        return alive(x, t_x, T);
+    }
+
+    /// P(alive at T + t | x, t_x, T): alive at T, then survives t more with mu ~ Gamma(s, beta+T)
+    /// (the posterior of mu given alive at T), i.e. P(alive) ((beta+T)/(beta+T+t))^s.
+    Real probability_alive_at(Real t, Real x, Real t_x, Real T) const {
+        using std::exp;
+        check_time("t", t);
+        std::tie(x, t_x, T) = checked(x, t_x, T);
+        return alive(x, t_x, T) * exp(-params_.s * detail::pnbd::log1p(Real(t / (params_.beta + T))));
+    }
+
+    /// P(X(t) = n) for a new customer (Fader & Hardie 2006, "Deriving an expression for
+    /// P(X(t) = x) under the Pareto/NBD model"): alive through t, or dead at omega < t,
+    ///   NBD(n; r, alpha, t) (beta/(beta+t))^s + integral_0^t NBD(n; r, alpha, w) s beta^s/(beta+w)^(s+1) dw,
+    /// the integral evaluated by tanh-sinh quadrature (the note's closed form sums alternating
+    /// 2F1 terms and cancels badly for small t).
+    Real probability_of_n(unsigned n, Real t) const {
+        check_time("t", t);
+        return pmf(params_, n, t);
+    }
+
+    /// P(X(T, T+t) = n | x, t_x, T) (Fader & Hardie 2024 note on the conditional PMF): a customer
+    /// alive at T is a fresh Pareto/NBD customer with (r+x, alpha+T, s, beta+T); a dead one buys 0.
+    Real conditional_probability_of_n(unsigned n, Real t, Real x, Real t_x, Real T) const {
+        check_time("t", t);
+        std::tie(x, t_x, T) = checked(x, t_x, T);
+        const Real pa = alive(x, t_x, T);
+        const params posterior{params_.r + x, params_.alpha + T, params_.s, params_.beta + T};
+        return pa * pmf(posterior, n, t) + (n == 0 ? Real(1) - pa : Real(0));
+    }
+
+    /// Discounted expected residual transactions (Fader, Hardie & Lee 2005, "RFM and CLV",
+    /// JMR 42(4), eq. 2 / appendix): with continuous discount rate delta per time unit,
+    ///   DERT = P(alive) (r+x)/(alpha+T) E[1/(delta+mu)],  mu ~ Gamma(s, beta+T),
+    ///   E[1/(delta+mu)] = (beta+T)^s delta^(s-1) U(s, s; delta (beta+T))   (Tricomi U)
+    ///                   = b integral_0^inf e^(-delta b u) (1+u)^(-s) du,   b = beta + T,
+    /// the last form evaluated by exp-sinh quadrature.
+    Real dert(Real discount_rate, Real x, Real t_x, Real T) const {
+        using std::exp;
+        using std::isfinite;
+        if (!(discount_rate > 0) || !isfinite(discount_rate))
+            throw invalid_input("discount_rate", to_message_string(discount_rate),
+                                "the discount rate must be a finite number > 0", {"pareto_nbd::dert"});
+        std::tie(x, t_x, T) = checked(x, t_x, T);
+        const auto& p = params_;
+        const Real b = p.beta + T;
+        const Real z = discount_rate * b;
+        auto& rule = detail::pnbd::exp_sinh_rule<Real>();
+        // With v = z u: (1/z) integral_0^inf e^(-v) (1 + v/z)^(-s) dv.
+        auto f = [&](const Real& v) { return Real(exp(-v - p.s * detail::pnbd::log1p(Real(v / z)))); };
+        const Real integral = rule.integrate(f, detail::pnbd::quadrature_tolerance<Real>()) / z;
+        return alive(x, t_x, T) * (p.r + x) / (p.alpha + T) * b * integral;
+    }
+
+    /// Simulates one customer per entry of `ages` (time from first purchase to the end of
+    /// calibration): lambda ~ Gamma(r, alpha), mu ~ Gamma(s, beta), lifetime ~ Exp(mu), Poisson
+    /// purchases while alive over (0, age] and, when holdout > 0, over (age, age + holdout]
+    /// (filling frequency_holdout and duration_holdout).
+    template <class Rng>
+    customer_table simulate(std::span<const double> ages, double holdout, Rng& rng) const {
+        if (!(holdout >= 0) || !std::isfinite(holdout))
+            throw invalid_input("holdout", to_message_string(holdout), "must be a finite number >= 0",
+                                {"pareto_nbd::simulate"});
+        const double r = static_cast<double>(params_.r), alpha = static_cast<double>(params_.alpha);
+        const double s = static_cast<double>(params_.s), beta = static_cast<double>(params_.beta);
+        std::gamma_distribution<double> lambda_dist(r, 1.0 / alpha), mu_dist(s, 1.0 / beta);
+        std::uniform_real_distribution<double> uniform(0.0, 1.0);
+        customer_table table;
+        const std::size_t n = ages.size();
+        table.ids.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            const double T = ages[i];
+            if (!(T >= 0) || !std::isfinite(T))
+                throw invalid_input("age", to_message_string(T), "ages must be finite and >= 0",
+                                    {"pareto_nbd::simulate, customer " + std::to_string(i + 1)});
+            const double lambda = lambda_dist(rng);
+            const double mu = mu_dist(rng);
+            const double lifetime = std::exponential_distribution<double>(mu)(rng);
+            const double active = std::min(lifetime, T);
+            const double x = static_cast<double>(std::poisson_distribution<long long>(lambda * active)(rng));
+            // The last of x uniform purchase times on (0, active] is active * U^(1/x).
+            const double t_x = x > 0 ? active * std::pow(uniform(rng), 1.0 / x) : 0.0;
+            table.push_back(std::to_string(i + 1), {x, t_x, T, 0.0, 1.0});
+            if (holdout > 0) {
+                const double active_holdout = std::max(0.0, std::min(lifetime, T + holdout) - T);
+                table.frequency_holdout.push_back(
+                    static_cast<double>(std::poisson_distribution<long long>(lambda * active_holdout)(rng)));
+                table.duration_holdout.push_back(holdout);
+            }
+        }
+        return table;
+    }
+
+private:
+    params params_;
+
+    static void check_time(const char* field, const Real& t) {
+        using std::isfinite;
+        if (!(t >= 0) || !isfinite(t))
+            throw invalid_input(field, to_message_string(t), "a time span must be finite and >= 0",
+                                {"pareto_nbd"});
+    }
+
+    static std::tuple<Real, Real, Real> checked(const Real& x, const Real& t_x, const Real& T) {
+        validate_transaction_summary(static_cast<double>(x), static_cast<double>(t_x), static_cast<double>(T),
+                                     {"pareto_nbd"});
+        return {x, t_x, T};
+    }
+
+    static void validate_columns(const transaction_columns& data) {
+        if (data.recency.size() != data.size() || data.T.size() != data.size() ||
+            (!data.weight.empty() && data.weight.size() != data.size()))
+            throw invalid_input("", "", "transaction columns have different lengths", {"pareto_nbd"});
+        if (data.size() == 0) throw invalid_input("", "", "no customers", {"pareto_nbd"});
+        for (std::size_t i = 0; i < data.size(); ++i) {
+            const source_location where{"transaction columns, row " + std::to_string(i + 1)};
+            validate_transaction_summary(data.frequency[i], data.recency[i], data.T[i], where);
+            const double w = data.weight_at(i);
+            if (!(w > 0) || !std::isfinite(w))
+                throw invalid_input("weight", to_message_string(w), "must be a positive finite number", where);
+        }
+    }
+
+    Real alive(const Real& x, const Real& t_x, const Real& T) const {
+        using std::exp;
+        const auto& p = params_;
+        return exp(-detail::pnbd::compute_death_odds<Real, false>(p.r, p.alpha, p.s, p.beta, x, t_x, T).log1p_R);
+    }
+
+    static Real pmf(const params& p, unsigned n, const Real& t) {
+        using std::exp;
+        using std::log;
+        namespace d = detail::pnbd;
+        if (t == 0) return n == 0 ? Real(1) : Real(0);
+        const Real nn = Real(n);
+        const Real log_coef = d::lgamma(Real(p.r + nn)) - d::lgamma(p.r) - d::lgamma(Real(nn + 1));
+        // log NBD(n; r, alpha, w) = log_coef + r log(alpha/(alpha+w)) + n log(w/(alpha+w)).
+        auto log_nbd = [&](const Real& w) {
+            const Real tail = n == 0 ? Real(0) : Real(nn * log(w / (p.alpha + w)));
+            return log_coef - p.r * d::log1p(Real(w / p.alpha)) + tail;
+        };
+        const Real alive_part = exp(log_nbd(t) - p.s * d::log1p(Real(t / p.beta)));
+        auto integrand = [&](const Real& w) {
+            if (!(w > 0)) return n == 0 ? Real(p.s / p.beta) : Real(0);
+            return Real(exp(log_nbd(w) + log(p.s / p.beta) - (p.s + 1) * d::log1p(Real(w / p.beta))));
+        };
+        const Real dead_part = d::tanh_sinh_rule<Real>().integrate(integrand, Real(0), t, d::quadrature_tolerance<Real>());
+        return alive_part + dead_part;
+    }
+};
+
+}  // namespace clv

@@ -1,0 +1,371 @@
+// Pareto/NBD: published CDNOW estimates, gradient against finite differences, the same template at
+// cpp_bin_float_50 as an oracle, brute-force sums for the PMFs, an independent integral for DERT,
+// and parameter recovery from simulated data.
+#include <clv/models/pareto_nbd.hpp>
+
+#include <boost/math/quadrature/exp_sinh.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+#include <boost/multiprecision/cpp_bin_float.hpp>
+
+#include "test_support.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using mp = boost::multiprecision::cpp_bin_float_50;
+using model = clv::pareto_nbd<double>;
+using model_mp = clv::pareto_nbd<mp>;
+
+namespace {
+
+struct columns {
+    std::vector<double> x, t_x, T;
+    [[nodiscard]] clv::transaction_columns view() const { return {x, t_x, T, {}}; }
+};
+
+/// cdnow_customers_summary.csv: ID,frequency,recency,T (weeks).
+columns read_cdnow(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    REQUIRE(in);
+    std::string line;
+    std::getline(in, line);
+    columns c;
+    while (std::getline(in, line)) {
+        std::stringstream ss(line);
+        std::string id, f, r, t;
+        std::getline(ss, id, ',');
+        std::getline(ss, f, ',');
+        std::getline(ss, r, ',');
+        std::getline(ss, t, ',');
+        c.x.push_back(std::stod(f));
+        c.t_x.push_back(std::stod(r));
+        c.T.push_back(std::stod(t));
+    }
+    return c;
+}
+
+model_mp::params to_mp(const model::params& p) { return {mp(p.r), mp(p.alpha), mp(p.s), mp(p.beta)}; }
+
+/// |double - oracle| relative to the oracle; values below the double range must be ~0 in double.
+bool agrees(double value, const mp& oracle, double tolerance) {
+    if (abs(oracle) < mp(1e-280)) return std::abs(value) < 1e-270;
+    return static_cast<double>(abs((mp(value) - oracle) / oracle)) <= tolerance;
+}
+
+// FHL (2005) / FH (2005) estimates on CDNOW.
+const model::params cdnow_published{0.553, 10.578, 0.606, 11.669};
+
+struct customer { double x, t_x, T; };
+
+}  // namespace
+
+TEST_CASE("Pareto/NBD fit on CDNOW reproduces the published estimates") {
+    const auto path = clv_test::shared_data("cdnow/cdnow_customers_summary.csv");
+    if (!path) return;
+    const columns data = read_cdnow(*path);
+    REQUIRE(data.x.size() == 2357);
+    const auto fit = model::fit(data.view());
+    CHECK(fit.converged);
+    CHECK(fit.std_errors_available);
+    // Published to 3 decimals: tolerance max(5e-4, 1e-3 |value|).
+    auto close = [](double value, double published) {
+        return std::abs(value - published) <= std::max(5e-4, 1e-3 * std::abs(published));
+    };
+    CHECK_MESSAGE(close(fit.params.r, 0.553), fit.params.r);
+    CHECK_MESSAGE(close(fit.params.alpha, 10.578), fit.params.alpha);
+    CHECK_MESSAGE(close(fit.params.s, 0.606), fit.params.s);
+    CHECK_MESSAGE(close(fit.params.beta, 11.669), fit.params.beta);
+    CHECK(std::abs(fit.log_likelihood + 9595.0) <= 0.05);
+    for (double se : fit.std_errors) CHECK((std::isfinite(se) && se > 0));
+    MESSAGE("CDNOW Pareto/NBD: r=" << fit.params.r << " alpha=" << fit.params.alpha << " s=" << fit.params.s
+            << " beta=" << fit.params.beta << " LL=" << fit.log_likelihood << " SE=(" << fit.std_errors[0] << ", "
+            << fit.std_errors[1] << ", " << fit.std_errors[2] << ", " << fit.std_errors[3] << ") iterations="
+            << fit.iterations);
+
+    // DERT at FHL's 15% annual rate (continuous weekly delta = 0.0027), for the record.
+    const model m(fit.params);
+    for (const customer c : {customer{2, 30.43, 38.86}, customer{0, 0, 38.86}, customer{10, 38.0, 38.86},
+                             customer{1, 2.0, 38.86}}) {
+        const double dert = m.dert(0.0027, c.x, c.t_x, c.T);
+        CHECK(std::isfinite(dert));
+        MESSAGE("CDNOW DERT(delta=0.0027/week) x=" << c.x << " t_x=" << c.t_x << " T=" << c.T << ": " << dert
+                << "  (P(alive)=" << m.probability_alive(c.x, c.t_x, c.T)
+                << ", E[X(39 weeks)]=" << m.conditional_expected_transactions(39, c.x, c.t_x, c.T) << ")");
+    }
+}
+
+TEST_CASE("Pareto/NBD gradient matches 50-digit central differences of the log-likelihood") {
+    const std::vector<model::params> points{
+        cdnow_published,
+        {2.0, 5.0, 2.0, 5.0},              // alpha == beta
+        {0.3, 40.0, 3.0, 2.0},             // alpha > beta
+        {0.05, 1e3, 1e-3, 1e-3},           // argument near 1: quadrature path
+        {1e-3, 1e-3, 1e3, 1e3},            // alpha << beta, argument near 1
+        {1e3, 1e3, 0.01, 0.5},
+        {5.0, 0.2, 50.0, 900.0},
+    };
+    const std::vector<customer> customers{{0, 0, 38.86},       {2, 30.43, 38.86}, {221, 103.4, 103.6},
+                                          {1e4, 30.0, 39.0},   {5, 38.86, 38.86}, {3, 38.859, 38.86},
+                                          {1, 1e-4, 52.0}};
+    const double h = 1e-12;  // in log-parameter space; 50 digits make rounding negligible
+    for (const auto& p : points) {
+        for (const auto& c : customers) {
+            const std::vector<double> x{c.x}, t_x{c.t_x}, T{c.T};
+            std::array<double, 4> gradient{};
+            const double ll = model::log_likelihood_with_gradient(p, {x, t_x, T, {}}, gradient);
+            const auto base = to_mp(p);
+            const mp ll_mp = model_mp::log_likelihood(base, mp(c.x), mp(c.t_x), mp(c.T));
+            REQUIRE(std::isfinite(ll));
+            CHECK_MESSAGE(std::abs(ll - static_cast<double>(ll_mp)) <= 1e-10 * std::max(1.0, std::abs(ll)),
+                          "LL " << ll << " vs " << ll_mp);
+            for (int i = 0; i < 4; ++i) {
+                auto shifted = [&](double step) {
+                    auto q = base;
+                    mp* field = i == 0 ? &q.r : i == 1 ? &q.alpha : i == 2 ? &q.s : &q.beta;
+                    *field *= exp(mp(step));
+                    return model_mp::log_likelihood(q, mp(c.x), mp(c.t_x), mp(c.T));
+                };
+                const double fd = static_cast<double>((shifted(h) - shifted(-h)) / (2 * h));
+                CHECK_MESSAGE(std::abs(gradient[i] - fd) <= 1e-6 * std::max(std::abs(fd), 1e-6),
+                              "param " << i << " at r=" << p.r << " alpha=" << p.alpha << " s=" << p.s
+                                       << " beta=" << p.beta << " customer (" << c.x << ", " << c.t_x << ", "
+                                       << c.T << "): analytic " << gradient[i] << " vs " << fd);
+            }
+        }
+    }
+}
+
+TEST_CASE("Pareto/NBD at double agrees with cpp_bin_float_50 to 1e-10 over a parameter grid") {
+    const std::vector<double> values{1e-3, 0.05, 1.0, 20.0, 1e3};
+    const std::vector<customer> customers{{0, 0, 38.86},     {2, 30.43, 38.86}, {221, 103.4, 103.6},
+                                          {1e4, 30.0, 39.0}, {7, 12.5, 12.5},   {1, 0.5, 100.0}};
+    int combos = 0, lls = 0;
+    // A deterministic sample of the 625 combinations, plus alpha == beta on the diagonal.
+    for (int k = 0; k < 625; ++k) {
+        if (k % 9 != 0 && !((k / 5) % 5 == k % 5 && k % 2 == 0)) continue;
+        const double r = values[k / 125], alpha = values[(k / 25) % 5], s = values[(k / 5) % 5], beta = values[k % 5];
+        const model m({r, alpha, s, beta});
+        const model_mp o(to_mp({r, alpha, s, beta}));
+        ++combos;
+        for (const auto& c : customers) {
+            const double ll = model::log_likelihood(m.parameters(), c.x, c.t_x, c.T);
+            const mp ll_o = model_mp::log_likelihood(o.parameters(), c.x, c.t_x, c.T);
+            REQUIRE(std::isfinite(ll));
+            ++lls;
+            CHECK_MESSAGE(std::abs(ll - static_cast<double>(ll_o)) <= 1e-10 * std::max(1.0, std::abs(ll)),
+                          "LL r=" << r << " alpha=" << alpha << " s=" << s << " beta=" << beta << " x=" << c.x
+                                  << ": " << ll << " vs " << ll_o);
+            CHECK(agrees(m.probability_alive(c.x, c.t_x, c.T), o.probability_alive(c.x, c.t_x, c.T), 1e-10));
+            CHECK(agrees(m.probability_alive_at(13, c.x, c.t_x, c.T), o.probability_alive_at(13, c.x, c.t_x, c.T), 1e-10));
+            CHECK(agrees(m.conditional_expected_transactions(39, c.x, c.t_x, c.T),
+                         o.conditional_expected_transactions(39, c.x, c.t_x, c.T), 1e-10));
+        }
+        CHECK(agrees(m.expected_transactions(39), o.expected_transactions(39), 1e-10));
+    }
+    MESSAGE(combos << " parameter combinations, " << lls << " log-likelihoods checked");
+
+    // The quadrature-based predictions on a smaller sample (50-digit quadrature is slow).
+    const std::vector<model::params> few{cdnow_published, {2, 5, 2, 5}, {0.05, 1e3, 1e-3, 1e-3},
+                                         {1e-3, 1e-3, 1e3, 1e3}, {20, 1, 0.05, 20}};
+    for (const auto& p : few) {
+        const model m(p);
+        const model_mp o(to_mp(p));
+        for (unsigned n : {0u, 1u, 3u, 10u}) {
+            CHECK(agrees(m.probability_of_n(n, 39), o.probability_of_n(n, 39), 1e-10));
+            CHECK(agrees(m.conditional_probability_of_n(n, 39, 2, 30.43, 38.86),
+                         o.conditional_probability_of_n(n, 39, 2, 30.43, 38.86), 1e-10));
+        }
+        for (const auto& c : {customer{2, 30.43, 38.86}, customer{221, 103.4, 103.6}, customer{0, 0, 5}})
+            CHECK(agrees(m.dert(0.0027, c.x, c.t_x, c.T), o.dert(mp(0.0027), c.x, c.t_x, c.T), 1e-10));
+    }
+}
+
+TEST_CASE("Pareto/NBD death odds: the 2F1 series and the quadrature agree where both apply") {
+    // Two independent routes to R = odds(died in (t_x, T]) and its gradient.
+    namespace d = clv::detail::pnbd;
+    for (const auto& p : {cdnow_published, model::params{0.3, 40, 3, 2}, model::params{2, 1, 0.4, 30},
+                          model::params{1, 20, 1, 20}}) {
+        for (const customer c : {customer{0, 0, 38.86}, customer{2, 30.43, 38.86}, customer{221, 103.4, 103.6},
+                                 customer{1e4, 30, 39}, customer{3, 38.859, 38.86}}) {
+            const auto series = d::compute_death_odds<double, true>(p.r, p.alpha, p.s, p.beta, c.x, c.t_x, c.T);
+            const auto quad = d::death_odds_by_quadrature<double, true>(p.r, p.alpha, p.s, p.beta, c.x, c.t_x, c.T);
+            REQUIRE_FALSE(series.by_quadrature);
+            CHECK(series.log1p_R == doctest::Approx(quad.log1p_R).epsilon(1e-12));
+            for (std::size_t i = 0; i < 4; ++i)
+                CHECK(std::abs(series.d_log1p_R[i] - quad.d_log1p_R[i]) <= 1e-9 * std::abs(quad.d_log1p_R[i]) + 1e-13);
+        }
+    }
+}
+
+TEST_CASE("Pareto/NBD stays finite and accurate where the textbook formula overflows") {
+    const model m(cdnow_published);
+    const model_mp o(to_mp(cdnow_published));
+    const auto& p = cdnow_published;
+    for (const customer c : {customer{221, 103.4, 103.6}, customer{1e4, 30.0, 39.0}}) {
+        // FH05 evaluated as written: alpha^r beta^s / (alpha+T)^(r+x) leaves the double range.
+        const double naive = std::pow(p.alpha, p.r) * std::pow(p.beta, p.s) / std::pow(p.alpha + c.T, p.r + c.x);
+        const double naive_gamma = std::tgamma(p.r + c.x);
+        CHECK((naive == 0.0 || !std::isfinite(naive) || !std::isfinite(naive_gamma)));
+        const double ll = model::log_likelihood(p, c.x, c.t_x, c.T);
+        const double pa = m.probability_alive(c.x, c.t_x, c.T);
+        REQUIRE(std::isfinite(ll));
+        REQUIRE(std::isfinite(pa));
+        CHECK(std::abs(ll - static_cast<double>(model_mp::log_likelihood(o.parameters(), c.x, c.t_x, c.T))) <=
+              1e-10 * std::abs(ll));
+        CHECK(agrees(pa, o.probability_alive(c.x, c.t_x, c.T), 1e-10));
+        MESSAGE("x=" << c.x << " t_x=" << c.t_x << " T=" << c.T << ": naive alpha^r beta^s/(alpha+T)^(r+x) = "
+                     << naive << ", LL = " << ll << ", P(alive) = " << pa);
+    }
+}
+
+TEST_CASE("Pareto/NBD PMFs sum to one and reproduce the closed-form expectations") {
+    for (const auto& p : {cdnow_published, model::params{2, 5, 2, 5}, model::params{0.3, 40, 3, 2},
+                          model::params{1.5, 3, 0.5, 60}}) {
+        const model m(p);
+        for (double t : {1.0, 39.0, 150.0}) {
+            double total = 0, mean = 0;
+            for (unsigned n = 0; n < 2000; ++n) {
+                const double pn = m.probability_of_n(n, t);
+                total += pn;
+                mean += n * pn;
+                if (n > 20 && pn < 1e-18 * total) break;
+            }
+            CHECK(total == doctest::Approx(1.0).epsilon(1e-10));
+            CHECK(mean == doctest::Approx(m.expected_transactions(t)).epsilon(1e-9));
+
+            const customer c{3, 20.0, 38.86};
+            double c_total = 0, c_mean = 0;
+            for (unsigned n = 0; n < 2000; ++n) {
+                const double pn = m.conditional_probability_of_n(n, t, c.x, c.t_x, c.T);
+                c_total += pn;
+                c_mean += n * pn;
+                if (n > 20 && pn < 1e-18 * c_total) break;
+            }
+            CHECK(c_total == doctest::Approx(1.0).epsilon(1e-10));
+            CHECK(c_mean == doctest::Approx(m.conditional_expected_transactions(t, c.x, c.t_x, c.T)).epsilon(1e-9));
+        }
+    }
+}
+
+TEST_CASE("Pareto/NBD conditional PMF matches a brute-force simulation of the posterior") {
+    // Dead customers only add to n = 0; alive ones behave as a fresh Pareto/NBD customer with the
+    // posterior (r+x, alpha+T, s, beta+T). The fresh PMF is checked against a Monte Carlo of that
+    // posterior (the PMF code integrates over the death time; the simulation draws it).
+    const model m(cdnow_published);
+    const customer c{2, 30.43, 38.86};
+    const double t = 20;
+    const double pa = m.probability_alive(c.x, c.t_x, c.T);
+    const double p0 = m.conditional_probability_of_n(0, t, c.x, c.t_x, c.T);
+    const model fresh({0.553 + c.x, 10.578 + c.T, 0.606, 11.669 + c.T});
+    CHECK(p0 == doctest::Approx(1 - pa + pa * fresh.probability_of_n(0, t)).epsilon(1e-12));
+    // Monte Carlo of the posterior given alive: lambda ~ Gamma(r+x, alpha+T), mu ~ Gamma(s, beta+T).
+    std::mt19937_64 rng(42);
+    std::gamma_distribution<double> lambda(0.553 + c.x, 1 / (10.578 + c.T)), mu(0.606, 1 / (11.669 + c.T));
+    const int draws = 400000;
+    std::array<double, 4> counts{};
+    for (int i = 0; i < draws; ++i) {
+        const double l = lambda(rng), u = mu(rng);
+        const double life = std::exponential_distribution<double>(u)(rng);
+        const auto k = std::poisson_distribution<int>(l * std::min(life, t))(rng);
+        if (k < 4) counts[static_cast<std::size_t>(k)] += 1;
+    }
+    for (unsigned n = 0; n < 4; ++n) {
+        const double sim = counts[n] / draws;
+        const double expected = fresh.probability_of_n(n, t);
+        CHECK(std::abs(sim - expected) <= 4 * std::sqrt(expected * (1 - expected) / draws));
+    }
+}
+
+TEST_CASE("Pareto/NBD DERT equals the discounted integral of the conditional expectation") {
+    // DERT = integral_0^inf e^(-delta t) dE[X(T, T+t)] = delta integral_0^inf e^(-delta t) E[X(T, T+t)] dt
+    // (integration by parts; E = 0 at t = 0), and for s < 1 also FHL's closed form with
+    // Psi(s, s; z) = e^z Gamma(1-s, z) (DLMF 13.6.4), b = beta + T, z = delta b.
+    boost::math::quadrature::exp_sinh<double> rule;
+    for (const auto& p : {cdnow_published, model::params{2, 5, 2, 5}, model::params{0.3, 40, 0.2, 2}}) {
+        const model m(p);
+        for (const customer c : {customer{2, 30.43, 38.86}, customer{0, 0, 38.86}, customer{15, 37, 38}}) {
+            for (double delta : {0.0027, 0.05}) {
+                auto f = [&](double t) { return delta * std::exp(-delta * t) * m.conditional_expected_transactions(t, c.x, c.t_x, c.T); };
+                const double direct = rule.integrate(f, 1e-12);
+                const double dert = m.dert(delta, c.x, c.t_x, c.T);
+                CHECK(dert == doctest::Approx(direct).epsilon(1e-9));
+                if (p.s < 1) {
+                    const double b = p.beta + c.T, z = delta * b;
+                    const double closed = m.probability_alive(c.x, c.t_x, c.T) * (p.r + c.x) / (p.alpha + c.T) *
+                                          std::pow(b, p.s) * std::pow(delta, p.s - 1) * std::exp(z) *
+                                          boost::math::tgamma(1 - p.s, z);
+                    CHECK(dert == doctest::Approx(closed).epsilon(1e-10));
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("Pareto/NBD fit recovers simulated parameters and predicts the holdout") {
+    const model truth({0.6, 8.0, 0.8, 12.0});
+    std::mt19937_64 rng(20240501);
+    std::uniform_real_distribution<double> age(1.0, 52.0);
+    std::vector<double> ages(100000);
+    for (double& a : ages) a = age(rng);
+    const double holdout = 52;
+    const auto table = truth.simulate(ages, holdout, rng);
+    REQUIRE(table.size() == ages.size());
+    REQUIRE(table.has_holdout());
+    const auto fit = model::fit(table.columns());
+    REQUIRE(fit.converged);
+    REQUIRE(fit.std_errors_available);
+    const auto est = model::to_array(fit.params), want = model::to_array(truth.parameters());
+    for (std::size_t i = 0; i < 4; ++i) {
+        CHECK_MESSAGE(std::abs(est[i] - want[i]) <= 3 * fit.std_errors[i],
+                      model::parameter_names[i] << ": " << est[i] << " vs " << want[i] << " (SE " << fit.std_errors[i] << ")");
+    }
+    const model fitted(fit.params);
+    double predicted = 0, observed = 0, observed_sq = 0;
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        predicted += fitted.conditional_expected_transactions(holdout, table.frequency[i], table.recency[i], table.T[i]);
+        observed += table.frequency_holdout[i];
+        observed_sq += table.frequency_holdout[i] * table.frequency_holdout[i];
+    }
+    // Tolerance: 4 standard deviations of the simulated total (Var X <= E X^2 per customer), which
+    // dominates the estimation error of the prediction at this sample size.
+    CHECK(std::abs(predicted - observed) <= 4 * std::sqrt(observed_sq));
+    MESSAGE("simulated 1e5: r=" << est[0] << " alpha=" << est[1] << " s=" << est[2] << " beta=" << est[3]
+            << "; holdout transactions predicted " << predicted << " vs simulated " << observed);
+}
+
+TEST_CASE("Pareto/NBD rejects bad input with invalid_input") {
+    CHECK_THROWS_AS(model({0.0, 1, 1, 1}), clv::invalid_input);
+    CHECK_THROWS_AS(model({1, std::numeric_limits<double>::quiet_NaN(), 1, 1}), clv::invalid_input);
+    CHECK_THROWS_AS(model({1, 1, -1, 1}), clv::invalid_input);
+    CHECK_THROWS_AS(model({1, 1, 1, std::numeric_limits<double>::infinity()}), clv::invalid_input);
+    try {
+        model({1, 1, 1, -2});
+        FAIL("no throw");
+    } catch (const clv::invalid_input& e) {
+        CHECK(e.field() == "beta");
+    }
+    const model m(cdnow_published);
+    CHECK_THROWS_AS(m.probability_alive(1, 5, 3), clv::invalid_input);        // recency > T
+    CHECK_THROWS_AS(m.probability_alive(0, 1, 3), clv::invalid_input);        // recency without purchases
+    CHECK_THROWS_AS(m.probability_alive(-1, 0, 3), clv::invalid_input);
+    CHECK_THROWS_AS(m.expected_transactions(-1), clv::invalid_input);
+    CHECK_THROWS_AS(m.conditional_expected_transactions(std::nan(""), 1, 1, 2), clv::invalid_input);
+    CHECK_THROWS_AS(m.probability_of_n(1, -2), clv::invalid_input);
+    CHECK_THROWS_AS(m.dert(0, 1, 1, 2), clv::invalid_input);
+    CHECK_THROWS_AS(m.dert(0.01, 1, 3, 2), clv::invalid_input);
+    const std::vector<double> x{1, 2}, t_x{1, 5}, T{2, 3};
+    CHECK_THROWS_AS(model::fit({x, t_x, T, {}}), clv::invalid_input);
+    CHECK_THROWS_AS(m.log_likelihood(clv::transaction_columns{x, t_x, T, {}}), clv::invalid_input);
+    const std::vector<double> bad_ages{1.0, -1.0};
+    std::mt19937_64 rng(1);
+    CHECK_THROWS_AS(m.simulate(bad_ages, 1.0, rng), clv::invalid_input);
+    CHECK_THROWS_AS(m.simulate(std::span<const double>(T), -1.0, rng), clv::invalid_input);
+    struct record { double frequency, recency, T; };
+    CHECK_THROWS_AS(m.log_likelihood(record{2, 4, 3}), clv::invalid_input);
+    CHECK(std::isfinite(m.log_likelihood(record{2, 2.5, 3})));
+}
