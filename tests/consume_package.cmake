@@ -1,27 +1,28 @@
-# Builds and runs the tiny consumer project in tests/cmake_import (MODE=import: against a fresh
-# `cmake --install` of clv; MODE=subdirectory: with add_subdirectory on the source tree).
+# Builds and runs the tiny consumer project (MODE=import: tests/cmake_import against a fresh
+# `cmake --install` of clv; MODE=subdirectory: tests/cmake_add_subdirectory on the source tree).
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(rc)
+    message(FATAL_ERROR "failed: ${ARGN}\n${out}\n${err}")
+  endif()
+  set(last_output "${out}" PARENT_SCOPE)
+endfunction()
+
 file(REMOVE_RECURSE "${WORK_DIR}")
-set(consumer "${SOURCE_DIR}/tests/cmake_import")
 if(MODE STREQUAL "import")
-  execute_process(COMMAND ${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${WORK_DIR}/clv" -DCLV_BUILD_TESTS=OFF
-                  -DCLV_BUILD_EXAMPLES=OFF -DCLV_BUILD_TOOLS=OFF -DCMAKE_INSTALL_PREFIX=${WORK_DIR}/prefix
-                  RESULT_VARIABLE rc)
-  if(rc) message(FATAL_ERROR "configuring clv failed") endif()
-  execute_process(COMMAND ${CMAKE_COMMAND} --install "${WORK_DIR}/clv" RESULT_VARIABLE rc)
-  if(rc) message(FATAL_ERROR "installing clv failed") endif()
-  set(args -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix)
+  run(${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${WORK_DIR}/clv" -DCLV_BUILD_TESTS=OFF -DCLV_BUILD_EXAMPLES=OFF
+      -DCLV_BUILD_TOOLS=OFF "-DCMAKE_INSTALL_PREFIX=${WORK_DIR}/prefix")
+  run(${CMAKE_COMMAND} --install "${WORK_DIR}/clv")
   set(consumer "${SOURCE_DIR}/tests/cmake_import")
+  set(args "-DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix")
 else()
-  set(args -DCLV_SOURCE_DIR=${SOURCE_DIR})
   set(consumer "${SOURCE_DIR}/tests/cmake_add_subdirectory")
+  set(args "-DCLV_SOURCE_DIR=${SOURCE_DIR}")
 endif()
-execute_process(COMMAND ${CMAKE_COMMAND} -S "${consumer}" -B "${WORK_DIR}/app" ${args} RESULT_VARIABLE rc)
-if(rc) message(FATAL_ERROR "configuring the consumer failed") endif()
-execute_process(COMMAND ${CMAKE_COMMAND} --build "${WORK_DIR}/app" RESULT_VARIABLE rc)
-if(rc) message(FATAL_ERROR "building the consumer failed") endif()
-execute_process(COMMAND "${WORK_DIR}/app/consumer" RESULT_VARIABLE rc OUTPUT_VARIABLE out)
-if(rc) message(FATAL_ERROR "the consumer failed: ${out}") endif()
-if(NOT out MATCHES "600")
-  message(FATAL_ERROR "the consumer printed '${out}', expected the simple CLV 600")
+run(${CMAKE_COMMAND} -S "${consumer}" -B "${WORK_DIR}/app" ${args})
+run(${CMAKE_COMMAND} --build "${WORK_DIR}/app")
+run("${WORK_DIR}/app/consumer")
+if(NOT last_output MATCHES "^600")
+  message(FATAL_ERROR "the consumer printed '${last_output}', expected the simple CLV 600")
 endif()
-message(STATUS "consumer printed: ${out}")
+message(STATUS "consumer printed: ${last_output}")
