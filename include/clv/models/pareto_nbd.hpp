@@ -32,7 +32,7 @@
 #include <clv/data/customer_table.hpp>
 #include <clv/fit/maximum_likelihood.hpp>
 
-#include <boost/math/policies/policy.hpp>
+#include <clv/core/math.hpp>
 #include <boost/math/quadrature/exp_sinh.hpp>
 #include <boost/math/quadrature/tanh_sinh.hpp>
 #include <boost/math/special_functions/digamma.hpp>
@@ -57,31 +57,11 @@ namespace clv {
 
 namespace detail::pnbd {
 
-/// Boost.Math policy for hot paths: no promotion of double to long double (measured in
-/// bench/bench_pareto_nbd.cpp), errors become NaN/inf instead of exceptions.
-using fast_policy = boost::math::policies::policy<
-    boost::math::policies::promote_double<false>, boost::math::policies::promote_float<false>,
-    boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
-    boost::math::policies::pole_error<boost::math::policies::ignore_error>,
-    boost::math::policies::domain_error<boost::math::policies::ignore_error>,
-    boost::math::policies::evaluation_error<boost::math::policies::ignore_error>>;
-
-template <class Real>
-Real lgamma(const Real& x) { return boost::math::lgamma(x, fast_policy{}); }
-template <class Real>
-Real digamma(const Real& x) { return boost::math::digamma(x, fast_policy{}); }
-template <class Real>
-Real log1p(const Real& x) { return boost::math::log1p(x, fast_policy{}); }
-template <class Real>
-Real expm1(const Real& x) { return boost::math::expm1(x, fast_policy{}); }
-
-/// log(1 + e^y) without overflow.
-template <class Real>
-Real log1p_exp(const Real& y) {
-    using std::exp;
-    if (y > 0) return y + log1p(Real(exp(-y)));
-    return log1p(Real(exp(y)));
-}
+using math::digamma;
+using math::expm1;
+using math::lgamma;
+using math::log1p;
+using math::log1p_exp;
 
 /// (1 - (1+u)^(-a)) / a = -expm1(-a log1p(u)) / a, and its limit log1p(u) at a = 0: the
 /// integral that appears in every Pareto/NBD expectation (FH05 eq. 17 with a = s - 1).

@@ -10,7 +10,7 @@
 // unqualified / Boost.Math calls only, so they also run at boost::multiprecision precision.
 #pragma once
 
-#include <boost/math/policies/policy.hpp>
+#include <clv/core/math.hpp>
 #include <boost/math/quadrature/exp_sinh.hpp>
 #include <boost/math/quadrature/tanh_sinh.hpp>
 #include <boost/math/special_functions/beta.hpp>
@@ -25,30 +25,10 @@
 
 namespace clv::detail::beta_geometric {
 
-/// Boost.Math policy of the hot paths: keep double arithmetic in double (the default promotes
-/// double to long double inside lgamma/digamma, which costs time and buys nothing here).
-using policy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
-/// Inside quadrature an overflowing Beta density (p^(a-1) (1-p)^(b-1) at a node next to an end
-/// where a or b < 1) is not an error: the node's contribution is dropped.
-using quadrature_policy = boost::math::policies::policy<boost::math::policies::promote_double<false>,
-                                                        boost::math::policies::overflow_error<boost::math::policies::ignore_error>>;
-
-template <class Real>
-Real lgamma(const Real& x) {
-    return boost::math::lgamma(x, policy{});
-}
-template <class Real>
-Real digamma(const Real& x) {
-    return boost::math::digamma(x, policy{});
-}
-template <class Real>
-Real log1p(const Real& x) {
-    return boost::math::log1p(x, policy{});
-}
-template <class Real>
-Real expm1(const Real& x) {
-    return boost::math::expm1(x, policy{});
-}
+using math::digamma;
+using math::expm1;
+using math::lgamma;
+using math::log1p;
 
 /// Terms cap of the hypergeometric-type series before falling back to quadrature; the series
 /// needs more terms at higher precision, so the cap grows with the number of digits.
@@ -126,7 +106,7 @@ Real beta_expectation(const Real& a, const Real& b, H&& h, const Real& h0, const
         const Real p = xc < 0 ? x : Real(1 - xc);
         const Real q = xc < 0 ? Real(1 - x) : xc;
         if (!(p > 0) || !(q > 0)) return Real(0);
-        const Real density = boost::math::ibeta_derivative(a, b, p, quadrature_policy{});
+        const Real density = boost::math::ibeta_derivative(a, b, p, math::policy{});
         const Real rest = h(p, q) - (h0 * q + h1 * p);
         const Real v = density * rest;
         using std::isfinite;
@@ -227,7 +207,7 @@ Real probability_of_count(unsigned n, const Real& w, const Real& r, const Real& 
     if (n > 0) {
         const Real z = w / (1 + w);
         const Real log_dead = log(a) + lgamma(b + nn - 1) - lgamma(b) + lgamma(a + b) - lgamma(a + b + nn);
-        value += exp(log_dead) * boost::math::ibeta(nn, r, z, policy{});
+        value += exp(log_dead) * boost::math::ibeta(nn, r, z, math::policy{});
     }
     return value;
 }
