@@ -43,7 +43,13 @@ struct fit_options {
     /// L2 penalty `penalty * sum(log(param)^2)` added to the per-customer negative
     /// log-likelihood (the role of lifetimes' `penalizer_coef`). 0 = plain maximum likelihood.
     double penalty = 0;
-    bfgs_options optimizer{};
+    /// BFGS brings the estimate close; Newton steps on the observed information then finish it
+    /// (quadratic convergence), so BFGS can stop at a moderate gradient.
+    bfgs_options optimizer = [] {
+        bfgs_options o;
+        o.gradient_tolerance = 1e-6;
+        return o;
+    }();
     /// Extra deterministic starting points tried when the default start does not converge.
     int extra_starts = 4;
     /// |log parameter| beyond which Newton polishing gives up: the estimate runs off to 0 or infinity.
@@ -121,10 +127,12 @@ bool hessian_by_differences(Objective& f, const Eigen::VectorXd& theta, Eigen::M
 /// digits of published fits and tell an interior optimum (the Newton step shrinks to nothing)
 /// from a likelihood that keeps rising towards the edge of the parameter space, where the
 /// gradient fades away but the Newton step does not. Returns true when the step became negligible.
+/// `hessian` holds the differenced Hessian of the last step, which the caller reuses for the
+/// standard errors (the final step is below 1e-7 in log-parameters).
 template <class Objective>
-bool newton_polish(Objective& f, Eigen::VectorXd& theta, double boundary, int max_steps = 30) {
+bool newton_polish(Objective& f, Eigen::VectorXd& theta, double boundary, Eigen::MatrixXd& hessian,
+                   int max_steps = 30) {
     const Eigen::Index k = theta.size();
-    Eigen::MatrixXd hessian;
     Eigen::VectorXd g(k), g_trial(k);
     for (int step = 0; step < max_steps; ++step) {
         const double value = f(theta, g);
@@ -180,10 +188,12 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
         return theta;
     };
     // One attempt: BFGS, then Newton polishing; converged only if both agree it is an interior optimum.
+    Eigen::MatrixXd hessian;
     auto attempt = [&](Eigen::VectorXd& theta) {
         bfgs_report report = minimize_bfgs(f, theta, options.optimizer);
         if (!report.converged) return report;
-        if (!detail::newton_polish(f, theta, options.boundary_log_parameter)) {
+        if (!detail::newton_polish(f, theta, options.boundary_log_parameter, hessian)) {
+            hessian.resize(0, 0);
             report.converged = false;
             Eigen::Index worst = 0;
             theta.cwiseAbs().maxCoeff(&worst);
@@ -213,6 +223,7 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
                             (r.converged == best_report.converged && std::isfinite(r.value) &&
                              !(r.value >= best_report.value));
         if (better) { best = theta; best_report = r; }
+        else hessian.resize(0, 0);  // it belonged to this rejected attempt
     }
 
     fit_result<M> result;
@@ -234,8 +245,8 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
 
     result.std_errors.fill(std::numeric_limits<double>::quiet_NaN());
     result.covariance.setConstant(std::numeric_limits<double>::quiet_NaN());
-    Eigen::MatrixXd hessian;
-    if (detail::hessian_by_differences(f, best, hessian)) {
+    if (!best_report.converged) hessian.resize(0, 0);
+    if (hessian.size() != 0 || detail::hessian_by_differences(f, best, hessian)) {
         hessian *= weight_total;  // the objective is per customer; the information is not
         const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(hessian);
         if (eigen.info() == Eigen::Success &&

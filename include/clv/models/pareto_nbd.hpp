@@ -29,10 +29,10 @@
 #include <clv/core/concepts.hpp>
 #include <clv/core/errors.hpp>
 #include <clv/core/hypergeometric.hpp>
+#include <clv/core/math.hpp>
 #include <clv/data/customer_table.hpp>
 #include <clv/fit/maximum_likelihood.hpp>
 
-#include <clv/core/math.hpp>
 #include <boost/math/quadrature/exp_sinh.hpp>
 #include <boost/math/quadrature/tanh_sinh.hpp>
 #include <boost/math/special_functions/digamma.hpp>
@@ -51,6 +51,8 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace clv {
@@ -189,26 +191,22 @@ log_h_result<Real, Gradient> log_h(const Real& r, const Real& alpha, const Real&
     return out;
 }
 
-/// The death odds R for one customer, by the 2F1 series or (argument near 1, or no convergence)
-/// by quadrature. Inputs are assumed valid.
+/// Whether R for (t_x, T) is taken from the 2F1 series (true) or needs quadrature: the series
+/// argument must stay below `series_argument_limit`. Depends on t_x only, not on T.
+template <class Real>
+bool series_applies(const Real& alpha, const Real& beta, const Real& t_x) {
+    const Real argument = alpha >= beta ? Real((alpha - beta) / (alpha + t_x)) : Real((beta - alpha) / (beta + t_x));
+    return !(argument > Real(series_argument_limit));
+}
+
+/// The death odds R from the two series values H(t_x) and H(T) (see the header comment).
 template <class Real, bool Gradient>
-death_odds<Real> compute_death_odds(const Real& r, const Real& alpha, const Real& s, const Real& beta,
-                                    const Real& x, const Real& t_x, const Real& T) {
+death_odds<Real> death_odds_from_series(const log_h_result<Real, Gradient>& h_tx, const log_h_result<Real, Gradient>& h_T,
+                                        const Real& r, const Real& alpha, const Real& s, const Real& beta,
+                                        const Real& x, const Real& t_x, const Real& T) {
     using std::exp;
     using std::log;
     death_odds<Real> out;
-    if (!(t_x < T)) {  // no time to die unobserved: R = 0
-        out.log_R = -std::numeric_limits<Real>::infinity();
-        out.log1p_R = 0;
-        return out;
-    }
-    const Real argument = alpha >= beta ? Real((alpha - beta) / (alpha + t_x)) : Real((beta - alpha) / (beta + t_x));
-    if (argument > Real(series_argument_limit))
-        return death_odds_by_quadrature<Real, Gradient>(r, alpha, s, beta, x, t_x, T);
-    const auto h_tx = log_h<Real, Gradient>(r, alpha, s, beta, x, t_x);
-    const auto h_T = log_h<Real, Gradient>(r, alpha, s, beta, x, T);
-    if (!h_tx.converged || !h_T.converged)
-        return death_odds_by_quadrature<Real, Gradient>(r, alpha, s, beta, x, t_x, T);
     const Real rx = r + x;
     const Real A = r + s + x;
     const Real log_alpha_ratio = log1p(Real((T - t_x) / (alpha + t_x)));  // log((alpha+T)/(alpha+t_x))
@@ -234,6 +232,29 @@ death_odds<Real> compute_death_odds(const Real& r, const Real& alpha, const Real
             out.d_log1p_R[i] = w * d_log_s_over_A[i] + f * ((h_tx.d[i] + d_Delta[i]) - q * h_T.d[i]);
     }
     return out;
+}
+
+/// R = 0 when t_x == T: no time to die unobserved.
+template <class Real>
+death_odds<Real> no_death_odds() {
+    death_odds<Real> out;
+    out.log_R = -std::numeric_limits<Real>::infinity();
+    out.log1p_R = 0;
+    return out;
+}
+
+/// The death odds R for one customer, by the 2F1 series or (argument near 1, or no convergence)
+/// by quadrature. Inputs are assumed valid.
+template <class Real, bool Gradient>
+death_odds<Real> compute_death_odds(const Real& r, const Real& alpha, const Real& s, const Real& beta,
+                                    const Real& x, const Real& t_x, const Real& T) {
+    if (!(t_x < T)) return no_death_odds<Real>();
+    if (!series_applies(alpha, beta, t_x)) return death_odds_by_quadrature<Real, Gradient>(r, alpha, s, beta, x, t_x, T);
+    const auto h_tx = log_h<Real, Gradient>(r, alpha, s, beta, x, t_x);
+    const auto h_T = log_h<Real, Gradient>(r, alpha, s, beta, x, T);
+    if (!h_tx.converged || !h_T.converged)
+        return death_odds_by_quadrature<Real, Gradient>(r, alpha, s, beta, x, t_x, T);
+    return death_odds_from_series(h_tx, h_T, r, alpha, s, beta, x, t_x, T);
 }
 
 /// log(C P) of the header comment without the Gamma(r+x)/Gamma(r) factor.
@@ -349,10 +370,39 @@ public:
         const double dg_r = use_table ? 0.0 : d::digamma(r);
         double total = 0;
         std::array<double, 4> g{};
+        // H(tau) depends on (x, tau) only. Compressed tables come sorted by (x, t_x, T), so H(t_x)
+        // is shared by runs of consecutive rows, and H(T) by every row with the same (x, T)
+        // (most rows have x = 0 and one of a few hundred ages T): both are looked up, not
+        // recomputed, which more than halves the cost per row.
+        using h_type = d::log_h_result<double, true>;
+        struct pair_hash {
+            std::size_t operator()(const std::pair<double, double>& k) const noexcept {
+                return std::hash<double>{}(k.first) * 1000003u ^ std::hash<double>{}(k.second);
+            }
+        };
+        std::unordered_map<std::pair<double, double>, h_type, pair_hash> h_of_T;
+        double cached_x = -1, cached_tx = -1;
+        h_type h_tx{};
         for (std::size_t i = 0; i < data.size(); ++i) {
             const double x = data.frequency[i], t_x = data.recency[i], T = data.T[i];
             const double wt = data.weight_at(i);
-            const auto odds = d::compute_death_odds<double, true>(r, alpha, s, beta, x, t_x, T);
+            d::death_odds<double> odds;
+            if (!(t_x < T)) {
+                odds = d::no_death_odds<double>();
+            } else if (!d::series_applies(alpha, beta, t_x)) {
+                odds = d::death_odds_by_quadrature<double, true>(r, alpha, s, beta, x, t_x, T);
+            } else {
+                if (x != cached_x || t_x != cached_tx) {
+                    h_tx = d::log_h<double, true>(r, alpha, s, beta, x, t_x);
+                    cached_x = x;
+                    cached_tx = t_x;
+                }
+                auto [it, inserted] = h_of_T.try_emplace({x, T});
+                if (inserted) it->second = d::log_h<double, true>(r, alpha, s, beta, x, T);
+                odds = h_tx.converged && it->second.converged
+                    ? d::death_odds_from_series(h_tx, it->second, r, alpha, s, beta, x, t_x, T)
+                    : d::death_odds_by_quadrature<double, true>(r, alpha, s, beta, x, t_x, T);
+            }
             double lg_ratio, dg_ratio;
             if (use_table) {
                 const auto k = static_cast<std::size_t>(x);
