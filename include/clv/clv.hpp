@@ -5,6 +5,9 @@
 
 #include <clv/core/concepts.hpp>
 #include <clv/core/errors.hpp>
+#include <clv/core/hypergeometric.hpp>
+#include <clv/core/math.hpp>
+#include <clv/core/quadrature.hpp>
 
 #include <clv/data/customer_table.hpp>
 #include <clv/data/simulate_transactions.hpp>

@@ -30,6 +30,7 @@
 #include <clv/core/errors.hpp>
 #include <clv/core/hypergeometric.hpp>
 #include <clv/core/math.hpp>
+#include <clv/core/quadrature.hpp>
 #include <clv/data/customer_table.hpp>
 #include <clv/fit/maximum_likelihood.hpp>
 
@@ -88,13 +89,8 @@ struct death_odds {
 /// about 40 / (1 - z) terms).
 inline constexpr double series_argument_limit = 0.98;
 
-/// One tanh-sinh rule per thread and type: building the abscissae is costly, and in Boost 1.74
-/// integrating over [a, b] is a non-const member (the rule may refine its tables lazily).
-template <class Real>
-boost::math::quadrature::tanh_sinh<Real>& tanh_sinh_rule() {
-    thread_local boost::math::quadrature::tanh_sinh<Real> rule;
-    return rule;
-}
+using math::exp_sinh_rule;
+using math::tanh_sinh_rule;
 
 template <class Real>
 Real quadrature_tolerance() {
@@ -263,12 +259,6 @@ Real log_alive_part(const Real& r, const Real& alpha, const Real& s, const Real&
                     const Real& T) {
     using std::log;
     return -r * log1p(Real(T / alpha)) - x * log(alpha + T) - s * log1p(Real(T / beta));
-}
-
-template <class Real>
-boost::math::quadrature::exp_sinh<Real>& exp_sinh_rule() {
-    thread_local boost::math::quadrature::exp_sinh<Real> rule;
-    return rule;
 }
 
 }  // namespace detail::pnbd

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <clv/core/math.hpp>
+#include <clv/core/quadrature.hpp>
 #include <boost/math/quadrature/exp_sinh.hpp>
 #include <boost/math/quadrature/tanh_sinh.hpp>
 #include <boost/math/special_functions/beta.hpp>
@@ -68,19 +69,8 @@ bool sum_series(const Real& first, Ratio&& ratio, const Real& limit, double even
     return false;
 }
 
-/// The quadrature rules, built once per type and thread: their abscissas are precomputed and
-/// extended lazily, and Boost 1.74 declares `integrate` non-const, so a rule is not shared
-/// between threads.
-template <class Real>
-boost::math::quadrature::tanh_sinh<Real>& tanh_sinh_rule() {
-    thread_local boost::math::quadrature::tanh_sinh<Real> rule;
-    return rule;
-}
-template <class Real>
-boost::math::quadrature::exp_sinh<Real>& exp_sinh_rule() {
-    thread_local boost::math::quadrature::exp_sinh<Real> rule;
-    return rule;
-}
+using math::exp_sinh_rule;
+using math::tanh_sinh_rule;
 
 /// Quadrature tolerance: the rules stop when two levels differ by less than this, and the last
 /// level is then typically accurate to about its square (double: 1.5e-11, final error near
