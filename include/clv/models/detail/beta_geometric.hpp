@@ -202,17 +202,52 @@ Real probability_of_count(unsigned n, const Real& w, const Real& r, const Real& 
     return value;
 }
 
+/// J(p) = integral_0^inf e^{-d u} (1 + p u)^(-(r+1)) du = U(1, 1 - r, d/p) / p (Tricomi's U),
+/// by the Legendre continued fraction of the incomplete gamma function (U(1, 1 - r, z) =
+/// z^r e^z Gamma(-r, z); Abramowitz & Stegun 6.5.31), scaled by p so that p = 0 is regular:
+///     J = 1 / (d + p(1+r) - p^2 1(1+r) / (d + p(3+r) - p^2 2(2+r) / (d + p(5+r) - ...))),
+/// evaluated with the modified Lentz method. Returns NaN when it needs more than `max_terms`
+/// (d/p very small), for the caller to fall back on quadrature.
+template <class Real>
+Real discount_integral_fraction(const Real& d, const Real& p, const Real& r, int max_terms = 2000) {
+    using std::abs;
+    const Real tiny = std::numeric_limits<Real>::min() * 16;
+    const Real eps = std::numeric_limits<Real>::epsilon();
+    const Real p2 = p * p;
+    Real f = d + p * (1 + r);
+    if (f == 0) f = tiny;
+    Real C = f, D = 0;
+    for (int k = 1; k <= max_terms; ++k) {
+        const Real kk = Real(k);
+        const Real a_k = -p2 * kk * (kk + r);
+        const Real b_k = d + p * (2 * kk + 1 + r);
+        D = b_k + a_k * D;
+        if (D == 0) D = tiny;
+        C = b_k + a_k / C;
+        if (C == 0) C = tiny;
+        D = 1 / D;
+        const Real delta = C * D;
+        f *= delta;
+        if (abs(delta - 1) <= eps) return 1 / f;
+    }
+    return std::numeric_limits<Real>::quiet_NaN();
+}
+
 /// Discounted expected purchases of a fresh customer, integral_0^inf e^{-delta t} dE[X(t)]
 /// (FHL 2005 "RFM and CLV" define DERT this way; they give a closed form for the Pareto/NBD
 /// only). Given p, E[X(t) | lambda, p] = (1 - e^{-lambda p t})/p, so after integrating lambda
 /// dE/dt = (r/alpha) (1 + p t/alpha)^(-(r+1)), and with d = delta alpha
 /// DERT = r E_p[J(p)],  J(p) = integral_0^inf e^{-d u} (1 + p u)^(-(r+1)) du.
-/// Method: J by exp-sinh quadrature, E_p by the tanh-sinh Beta expectation above (J(0) = 1/d).
+/// Method: J by its continued fraction (`discount_integral_fraction`; exp-sinh quadrature where
+/// the fraction converges too slowly), E_p by the tanh-sinh Beta expectation above (J(0) = 1/d).
 template <class Real>
 Real discounted_expected_count(const Real& delta, const Real& r, const Real& alpha, const Real& a, const Real& b) {
     using std::exp;
+    using std::isnan;
     const Real d = delta * alpha;
     auto J = [&](const Real& p) {
+        const Real fraction = discount_integral_fraction(d, p, r);
+        if (!isnan(fraction)) return fraction;
         auto f = [&](const Real& u) { return exp(-d * u - (r + 1) * beta_geometric::log1p(p * u)); };
         Real error = 0;
         return exp_sinh_rule<Real>().integrate(f, quadrature_tolerance<Real>(), &error);
