@@ -11,9 +11,7 @@
 
 #include <array>
 #include <cmath>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -22,29 +20,7 @@ namespace {
 using model = clv::bg_nbd<>;
 const model::params published{0.243, 4.414, 0.793, 2.426};  // FHL 2005, CDNOW
 
-struct summary {
-    std::vector<double> x, t_x, T;
-    clv::transaction_columns columns() const { return {x, t_x, T, {}}; }
-};
 
-// Reads the first, second and third numeric columns after the id of a CSV with a header.
-summary read_summary(const std::filesystem::path& path, std::size_t first_column = 1) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    summary s;
-    while (std::getline(in, line)) {
-        if (line.empty()) continue;
-        std::stringstream ss(line);
-        std::string cell;
-        std::vector<double> v;
-        while (std::getline(ss, cell, ',')) v.push_back(cell.empty() || cell[0] == '"' ? 0.0 : std::stod(cell));
-        s.x.push_back(v.at(first_column));
-        s.t_x.push_back(v.at(first_column + 1));
-        s.T.push_back(v.at(first_column + 2));
-    }
-    return s;
-}
 
 // Brute force of the model definition (FHL 2005 section 3): the individual-level likelihood
 // L(x, t_x, T | lambda, p) = p (1-p)^(x-1) lambda^x e^(-lambda t_x) [x>0] + (1-p)^x lambda^x e^(-lambda T)
@@ -84,20 +60,20 @@ double brute_force_alive_expectation(const model::params& p, double x, double t_
 TEST_CASE("BG/NBD log-likelihood on CDNOW at the published parameters is -9582.4 (FHL 2005)") {
     const auto path = clv_test::shared_data("cdnow/cdnow_customers_summary.csv");
     if (!path) return;
-    const auto data = read_summary(*path);
-    REQUIRE(data.x.size() == 2357);
+    const auto data = clv_test::read_cdnow_summary(*path);
+    REQUIRE(data.size() == 2357);
     const model m(published);
     CHECK(m.log_likelihood(data.columns()) == doctest::Approx(-9582.4).epsilon(0).scale(1).epsilon(0.1 / 9582.4));
     // The per-record overload agrees with the summed one.
     double sum = 0;
-    for (std::size_t i = 0; i < data.x.size(); ++i) sum += model::log_likelihood(published, data.x[i], data.t_x[i], data.T[i]);
+    for (std::size_t i = 0; i < data.size(); ++i) sum += model::log_likelihood(published, data.frequency[i], data.recency[i], data.T[i]);
     CHECK(sum == doctest::Approx(m.log_likelihood(data.columns())).epsilon(1e-12));
 }
 
 TEST_CASE("BG/NBD fit on CDNOW reproduces the published estimates (FHL 2005)") {
     const auto path = clv_test::shared_data("cdnow/cdnow_customers_summary.csv");
     if (!path) return;
-    const auto data = read_summary(*path);
+    const auto data = clv_test::read_cdnow_summary(*path);
     const auto fit = model::fit(data.columns());
     REQUIRE(fit.converged);
     CHECK(std::abs(fit.params.r - 0.243) <= 5e-4);
@@ -111,7 +87,7 @@ TEST_CASE("BG/NBD fit on CDNOW reproduces the published estimates (FHL 2005)") {
                                    << " b=" << fit.params.b << " LL=" << fit.log_likelihood << " iterations=" << fit.iterations);
     // Fit on the compressed table gives the same estimate.
     clv::customer_table table;
-    for (std::size_t i = 0; i < data.x.size(); ++i) table.push_back("", {data.x[i], data.t_x[i], data.T[i], 0, 1});
+    for (std::size_t i = 0; i < data.size(); ++i) table.push_back("", {data.frequency[i], data.recency[i], data.T[i], 0, 1});
     const auto compressed = clv::compress(table);
     const auto fit2 = model::fit(compressed.unique.columns());
     CHECK(fit2.log_likelihood == doctest::Approx(fit.log_likelihood).epsilon(1e-10));

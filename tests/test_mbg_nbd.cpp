@@ -12,9 +12,7 @@
 
 #include <array>
 #include <cmath>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -23,28 +21,7 @@ namespace {
 using model = clv::mbg_nbd<>;
 const model::params cdnow_like{0.243, 4.414, 0.793, 2.426};
 
-struct summary {
-    std::vector<double> x, t_x, T;
-    clv::transaction_columns columns() const { return {x, t_x, T, {}}; }
-};
 
-summary read_summary(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    summary s;
-    while (std::getline(in, line)) {
-        if (line.empty()) continue;
-        std::stringstream ss(line);
-        std::string cell;
-        std::vector<double> v;
-        while (std::getline(ss, cell, ',')) v.push_back(std::stod(cell));
-        s.x.push_back(v.at(1));
-        s.t_x.push_back(v.at(2));
-        s.T.push_back(v.at(3));
-    }
-    return s;
-}
 
 // Brute force of the MBG/NBD story: dropout with probability p at time 0 and after each repeat
 // purchase, so L(x, t_x, T | lambda, p) = (1-p)^(x+1) lambda^x e^(-lambda T) + p (1-p)^x lambda^x e^(-lambda t_x).
@@ -77,7 +54,7 @@ double brute_force_alive_expectation(const model::params& p, double x, double t_
 TEST_CASE("MBG/NBD fit on CDNOW converges, close to the BG/NBD fit") {
     const auto path = clv_test::shared_data("cdnow/cdnow_customers_summary.csv");
     if (!path) return;
-    const auto data = read_summary(*path);
+    const auto data = clv_test::read_cdnow_summary(*path);
     const auto fit = model::fit(data.columns());
     REQUIRE(fit.converged);
     CHECK(fit.std_errors_available);

@@ -10,10 +10,8 @@
 #include "test_support.hpp"
 
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -23,31 +21,7 @@ using model_mp = clv::pareto_nbd<mp>;
 
 namespace {
 
-struct columns {
-    std::vector<double> x, t_x, T;
-    [[nodiscard]] clv::transaction_columns view() const { return {x, t_x, T, {}}; }
-};
 
-/// cdnow_customers_summary.csv: ID,frequency,recency,T (weeks).
-columns read_cdnow(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    REQUIRE(in);
-    std::string line;
-    std::getline(in, line);
-    columns c;
-    while (std::getline(in, line)) {
-        std::stringstream ss(line);
-        std::string id, f, r, t;
-        std::getline(ss, id, ',');
-        std::getline(ss, f, ',');
-        std::getline(ss, r, ',');
-        std::getline(ss, t, ',');
-        c.x.push_back(std::stod(f));
-        c.t_x.push_back(std::stod(r));
-        c.T.push_back(std::stod(t));
-    }
-    return c;
-}
 
 model_mp::params to_mp(const model::params& p) { return {mp(p.r), mp(p.alpha), mp(p.s), mp(p.beta)}; }
 
@@ -67,9 +41,9 @@ struct customer { double x, t_x, T; };
 TEST_CASE("Pareto/NBD fit on CDNOW reproduces the published estimates") {
     const auto path = clv_test::shared_data("cdnow/cdnow_customers_summary.csv");
     if (!path) return;
-    const columns data = read_cdnow(*path);
-    REQUIRE(data.x.size() == 2357);
-    const auto fit = model::fit(data.view());
+    const auto data = clv_test::read_cdnow_summary(*path);
+    REQUIRE(data.size() == 2357);
+    const auto fit = model::fit(data.columns());
     CHECK(fit.converged);
     CHECK(fit.std_errors_available);
     // Published to 3 decimals: tolerance max(5e-4, 1e-3 |value|).

@@ -6,8 +6,6 @@
 #include "test_support.hpp"
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,21 +16,6 @@ struct linear_model {
     double expected_transactions(double t) const { return 2 * t; }
 };
 
-std::vector<std::vector<double>> read_csv(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line);
-    std::vector<std::vector<double>> rows;
-    while (std::getline(in, line)) {
-        if (line.empty()) continue;
-        std::stringstream ss(line);
-        std::string cell;
-        std::vector<double> v;
-        while (std::getline(ss, cell, ',')) v.push_back(std::stod(cell));
-        rows.push_back(v);
-    }
-    return rows;
-}
 
 }  // namespace
 
@@ -58,8 +41,8 @@ TEST_CASE("BG/NBD tracks CDNOW cumulative repeat transactions to week 78 (FHL 20
     const auto cbs_path = clv_test::shared_data("cdnow/cdnow_btyd_cbs.csv");
     const auto tracking_path = clv_test::shared_data("cdnow/cdnow_btyd_cu_tracking.csv");
     if (!cbs_path || !tracking_path) return;
-    const auto cbs = read_csv(*cbs_path);
-    const auto actual = read_csv(*tracking_path);
+    const auto cbs = clv_test::read_numeric_csv(*cbs_path);
+    const auto actual = clv_test::read_numeric_csv(*tracking_path);
     REQUIRE(cbs.size() == 2357);
     REQUIRE(actual.size() == 78);
     // Time origin: the first day of the panel (1997-01-01) = 0, in weeks of 7 days. T.cal is
