@@ -2,6 +2,7 @@
 // closed-form identities, the multiprecision oracle, and simulation with known parameters.
 #include <clv/models/bg_nbd.hpp>
 
+#include "parameter_recovery.hpp"
 #include "test_support.hpp"
 
 #include <boost/math/quadrature/exp_sinh.hpp>
@@ -262,32 +263,7 @@ TEST_CASE("BG/NBD DERT agrees with the multiprecision oracle to the quadrature t
 }
 
 TEST_CASE("BG/NBD simulation: the fit recovers known parameters and predicts the holdout") {
-    const model::params truth{0.5, 6.0, 0.8, 2.5};
-    const model m(truth);
-    std::mt19937_64 rng(20240601);
-    std::uniform_real_distribution<double> age(26, 52);
-    std::vector<double> ages(100000);
-    for (auto& a : ages) a = age(rng);
-    const auto table = m.simulate(ages, 39, rng);
-    REQUIRE(table.size() == ages.size());
-    REQUIRE(table.has_holdout());
-    table.validate();
-    const auto fit = model::fit(table.columns());
-    REQUIRE(fit.converged);
-    REQUIRE(fit.std_errors_available);
-    const auto est = model::to_array(fit.params), true_v = model::to_array(truth);
-    for (std::size_t j = 0; j < 4; ++j) {
-        CAPTURE(j);
-        CHECK(std::abs(est[j] - true_v[j]) <= 3 * fit.std_errors[j]);
-    }
-    const model fitted(fit.params);
-    double predicted = 0, actual = 0;
-    for (std::size_t i = 0; i < table.size(); ++i) {
-        predicted += fitted.conditional_expected_transactions(39, table.frequency[i], table.recency[i], table.T[i]);
-        actual += table.frequency_holdout[i];
-    }
-    MESSAGE("simulated holdout transactions " << actual << ", predicted " << predicted);
-    CHECK(predicted == doctest::Approx(actual).epsilon(0.03));
+    clv_test::check_parameter_recovery<model>({0.5, 6.0, 0.8, 2.5}, 20240601, 26, 52, 39);
 }
 
 TEST_CASE("BG/NBD rejects bad input with invalid_input") {

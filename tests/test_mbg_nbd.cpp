@@ -3,6 +3,7 @@
 // integrals of the model definition, PMF identities, the multiprecision oracle, and simulation.
 #include <clv/models/mbg_nbd.hpp>
 
+#include "parameter_recovery.hpp"
 #include "test_support.hpp"
 
 #include <boost/math/quadrature/exp_sinh.hpp>
@@ -186,29 +187,7 @@ TEST_CASE("MBG/NBD double agrees with the cpp_bin_float_50 oracle") {
 }
 
 TEST_CASE("MBG/NBD simulation: the fit recovers known parameters and predicts the holdout") {
-    const model::params truth{0.6, 5.0, 0.9, 3.0};
-    const model m(truth);
-    std::mt19937_64 rng(77);
-    std::uniform_real_distribution<double> age(26, 52);
-    std::vector<double> ages(100000);
-    for (auto& a : ages) a = age(rng);
-    const auto table = m.simulate(ages, 39, rng);
-    const auto fit = model::fit(table.columns());
-    REQUIRE(fit.converged);
-    REQUIRE(fit.std_errors_available);
-    const auto est = model::to_array(fit.params), true_v = model::to_array(truth);
-    for (std::size_t j = 0; j < 4; ++j) {
-        CAPTURE(j);
-        CHECK(std::abs(est[j] - true_v[j]) <= 3 * fit.std_errors[j]);
-    }
-    const model fitted(fit.params);
-    double predicted = 0, actual = 0;
-    for (std::size_t i = 0; i < table.size(); ++i) {
-        predicted += fitted.conditional_expected_transactions(39, table.frequency[i], table.recency[i], table.T[i]);
-        actual += table.frequency_holdout[i];
-    }
-    MESSAGE("MBG/NBD simulated holdout transactions " << actual << ", predicted " << predicted);
-    CHECK(predicted == doctest::Approx(actual).epsilon(0.03));
+    clv_test::check_parameter_recovery<model>({0.6, 5.0, 0.9, 3.0}, 77, 26, 52, 39);
 }
 
 TEST_CASE("MBG/NBD rejects bad input with invalid_input") {

@@ -7,6 +7,7 @@
 #include <boost/math/special_functions/gamma.hpp>
 #include <boost/multiprecision/cpp_bin_float.hpp>
 
+#include "parameter_recovery.hpp"
 #include "test_support.hpp"
 
 #include <cmath>
@@ -281,35 +282,7 @@ TEST_CASE("Pareto/NBD DERT equals the discounted integral of the conditional exp
 }
 
 TEST_CASE("Pareto/NBD fit recovers simulated parameters and predicts the holdout") {
-    const model truth({0.6, 8.0, 0.8, 12.0});
-    std::mt19937_64 rng(20240501);
-    std::uniform_real_distribution<double> age(1.0, 52.0);
-    std::vector<double> ages(100000);
-    for (double& a : ages) a = age(rng);
-    const double holdout = 52;
-    const auto table = truth.simulate(ages, holdout, rng);
-    REQUIRE(table.size() == ages.size());
-    REQUIRE(table.has_holdout());
-    const auto fit = model::fit(table.columns());
-    REQUIRE(fit.converged);
-    REQUIRE(fit.std_errors_available);
-    const auto est = model::to_array(fit.params), want = model::to_array(truth.parameters());
-    for (std::size_t i = 0; i < 4; ++i) {
-        CHECK_MESSAGE(std::abs(est[i] - want[i]) <= 3 * fit.std_errors[i],
-                      model::parameter_names[i] << ": " << est[i] << " vs " << want[i] << " (SE " << fit.std_errors[i] << ")");
-    }
-    const model fitted(fit.params);
-    double predicted = 0, observed = 0, observed_sq = 0;
-    for (std::size_t i = 0; i < table.size(); ++i) {
-        predicted += fitted.conditional_expected_transactions(holdout, table.frequency[i], table.recency[i], table.T[i]);
-        observed += table.frequency_holdout[i];
-        observed_sq += table.frequency_holdout[i] * table.frequency_holdout[i];
-    }
-    // Tolerance: 4 standard deviations of the simulated total (Var X <= E X^2 per customer), which
-    // dominates the estimation error of the prediction at this sample size.
-    CHECK(std::abs(predicted - observed) <= 4 * std::sqrt(observed_sq));
-    MESSAGE("simulated 1e5: r=" << est[0] << " alpha=" << est[1] << " s=" << est[2] << " beta=" << est[3]
-            << "; holdout transactions predicted " << predicted << " vs simulated " << observed);
+    clv_test::check_parameter_recovery<model>({0.6, 8.0, 0.8, 12.0}, 20240501, 1, 52, 52);
 }
 
 TEST_CASE("Pareto/NBD rejects bad input with invalid_input") {
