@@ -42,7 +42,7 @@ inline void add_fit_command(CLI::App& app) {
         const clv::compressed_table compressed = clv::compress(customers);
         clv::fit::fit_options fit_options;
         fit_options.penalty = opt->penalty;
-        const nlohmann::json result = with_transaction_model(opt->model, [&]<class M>() {
+        const nlohmann::ordered_json result = with_transaction_model(opt->model, [&]<class M>() {
             return fit_to_json(M::fit(compressed.unique.columns(), fit_options), opt->time_unit);
         });
         const std::string text = result.dump(2);

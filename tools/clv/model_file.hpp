@@ -26,18 +26,19 @@ decltype(auto) with_transaction_model(const std::string& name, F&& f) {
 /// JSON of a fit, with the keys the issue fixes: model, params, std_errors, log_likelihood,
 /// n_customers, converged, iterations, aic, bic; plus diagnostics and the data's time unit.
 template <class M>
-nlohmann::json fit_to_json(const clv::fit::fit_result<M>& fit, const std::string& time_unit) {
-    nlohmann::json params = nlohmann::json::object(), errors = nlohmann::json::object();
+nlohmann::ordered_json fit_to_json(const clv::fit::fit_result<M>& fit, const std::string& time_unit) {
+    // ordered: parameters print in the model's own order (r, alpha, a, b), keys as documented.
+    nlohmann::ordered_json params = nlohmann::ordered_json::object(), errors = nlohmann::ordered_json::object();
     const auto values = M::to_array(fit.params);
     for (std::size_t i = 0; i < M::parameter_count; ++i) {
         const std::string key(M::parameter_names[i]);
         params[key] = values[i];
         if (fit.std_errors_available) errors[key] = fit.std_errors[i];
     }
-    nlohmann::json covariance = nlohmann::json::array();
+    nlohmann::ordered_json covariance = nlohmann::ordered_json::array();
     if (fit.std_errors_available)
         for (Eigen::Index i = 0; i < fit.covariance.rows(); ++i) {
-            nlohmann::json row = nlohmann::json::array();
+            nlohmann::ordered_json row = nlohmann::ordered_json::array();
             for (Eigen::Index j = 0; j < fit.covariance.cols(); ++j) row.push_back(fit.covariance(i, j));
             covariance.push_back(row);
         }
