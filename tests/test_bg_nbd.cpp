@@ -316,3 +316,12 @@ TEST_CASE("BG/NBD DERT's continued fraction equals the integral it stands for") 
                 CHECK(fraction == doctest::Approx(static_cast<double>(exact)).epsilon(1e-13));
             }
 }
+
+TEST_CASE("BG/NBD DERT is P(alive) times the DERT of a customer known to be alive") {
+    const model m(published);
+    for (const auto& [x, t_x, T] : {std::array<double, 3>{0, 0, 38.86}, {2, 30.43, 38.86}, {7, 10, 30}}) {
+        CHECK(m.dert(0.0027, x, t_x, T) ==
+              doctest::Approx(m.probability_alive(x, t_x, T) * m.dert_if_alive(0.0027, x, T)).epsilon(1e-14));
+    }
+    CHECK_THROWS_AS(m.dert_if_alive(0.0027, -1, 10), clv::invalid_input);
+}

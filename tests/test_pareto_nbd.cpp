@@ -343,3 +343,12 @@ TEST_CASE("Pareto/NBD summed log-likelihood: rows sharing (x, t_x) or (x, T) giv
         for (int k = 0; k < 4; ++k) CHECK(summed[k] == doctest::Approx(row_sum[k]).epsilon(1e-12));
     }
 }
+
+TEST_CASE("Pareto/NBD DERT is P(alive) times the DERT of a customer known to be alive") {
+    const model m(cdnow_published);
+    for (const auto& [x, t_x, T] : {std::array<double, 3>{0, 0, 38.86}, {2, 30.43, 38.86}, {7, 10, 30}}) {
+        CHECK(m.dert(0.0027, x, t_x, T) ==
+              doctest::Approx(m.probability_alive(x, t_x, T) * m.dert_if_alive(0.0027, x, T)).epsilon(1e-14));
+    }
+    CHECK_THROWS_AS(m.dert_if_alive(0.0, 1, 10), clv::invalid_input);
+}

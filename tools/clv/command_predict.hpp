@@ -9,9 +9,11 @@
 
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace clv_cli {
@@ -78,11 +80,18 @@ inline void add_predict_command(CLI::App& app) {
         std::vector<double> expected(rows.size()), alive(rows.size()), dert(with_dert ? rows.size() : 0);
         with_transaction_model(model_name, [&]<class M>() {
             const M model(params_from_json<M>(params_json, source));
+            // DERT = P(alive) x DERT-if-alive, and the latter depends on (x, T) only: computed
+            // once per distinct pair (it takes a numerical integral).
+            std::map<std::pair<double, double>, double> dert_if_alive;
             for (std::size_t i = 0; i < rows.size(); ++i) {
                 const double x = rows.frequency[i], t_x = rows.recency[i], T = rows.T[i];
                 expected[i] = model.conditional_expected_transactions(opt->horizon, x, t_x, T);
                 alive[i] = model.probability_alive(x, t_x, T);
-                if (with_dert) dert[i] = model.dert(*opt->discount_rate, x, t_x, T);
+                if (with_dert) {
+                    auto [it, inserted] = dert_if_alive.try_emplace({x, T}, 0.0);
+                    if (inserted) it->second = model.dert_if_alive(*opt->discount_rate, x, T);
+                    dert[i] = alive[i] * it->second;
+                }
             }
             return 0;
         });

@@ -207,12 +207,19 @@ public:
     /// quadrature, see detail::beta_geometric::discounted_expected_count. Accurate to about 1e-9
     /// relative (quadrature tolerance), about 0.1-1 ms per customer in double.
     Real dert(Real discount_rate, Real x, Real t_x, Real T) const {
+        validate_history(x, t_x, T);
+        return alive_given(x, t_x, T) * dert_if_alive(discount_rate, x, T);
+    }
+
+    /// DERT of a customer known to be alive at T: it depends on (x, T) only, so batch scoring can
+    /// reuse it across customers; dert = probability_alive * dert_if_alive.
+    Real dert_if_alive(Real discount_rate, Real x, Real T) const {
         if (!(discount_rate > 0) || !std::isfinite(static_cast<double>(discount_rate)))
             throw invalid_input("discount_rate", to_message_string(static_cast<double>(discount_rate)),
                                 "must be a finite number > 0", {std::string(name)});
-        validate_history(x, t_x, T);
-        return alive_given(x, t_x, T) * detail::beta_geometric::discounted_expected_count<Real>(
-                                            discount_rate, Real(p_.r + x), Real(p_.alpha + T), p_.a, updated_b(x));
+        validate_history(x, Real(0), T);
+        return detail::beta_geometric::discounted_expected_count<Real>(discount_rate, Real(p_.r + x),
+                                                                       Real(p_.alpha + T), p_.a, updated_b(x));
     }
     template <transaction_record R>
     Real dert(Real discount_rate, const R& record) const {

@@ -501,11 +501,19 @@ public:
     ///                   = b integral_0^inf e^(-delta b u) (1+u)^(-s) du,   b = beta + T,
     /// the last form evaluated by exp-sinh quadrature.
     Real dert(Real discount_rate, Real x, Real t_x, Real T) const {
+        std::tie(x, t_x, T) = checked(x, t_x, T);
+        return alive(x, t_x, T) * dert_if_alive(discount_rate, x, T);
+    }
+
+    /// DERT of a customer known to be alive at T: it depends on (x, T) only, so batch scoring can
+    /// reuse it across customers; dert = probability_alive * dert_if_alive.
+    Real dert_if_alive(Real discount_rate, Real x, Real T) const {
         using std::exp;
         using std::isfinite;
         if (!(discount_rate > 0) || !isfinite(discount_rate))
             throw invalid_input("discount_rate", to_message_string(discount_rate),
                                 "the discount rate must be a finite number > 0", {"pareto_nbd::dert"});
+        Real t_x = 0;
         std::tie(x, t_x, T) = checked(x, t_x, T);
         const auto& p = params_;
         const Real b = p.beta + T;
@@ -514,7 +522,7 @@ public:
         // With v = z u: (1/z) integral_0^inf e^(-v) (1 + v/z)^(-s) dv.
         auto f = [&](const Real& v) { return Real(exp(-v - p.s * detail::pnbd::log1p(Real(v / z)))); };
         const Real integral = rule.integrate(f, detail::pnbd::quadrature_tolerance<Real>()) / z;
-        return alive(x, t_x, T) * (p.r + x) / (p.alpha + T) * b * integral;
+        return (p.r + x) / (p.alpha + T) * b * integral;
     }
 
     /// Simulates one customer per entry of `ages` (time from first purchase to the end of
