@@ -121,3 +121,14 @@ TEST_CASE("bad summaries are invalid_input naming the file, line, column and val
     renamed.T_column = "age";
     check_error("missing_column.csv", "a,1,2,3,4\n", "", "no such column; available columns: 'customer_id'", renamed);
 }
+
+TEST_CASE("a summary without a customer id column numbers its rows when ids are optional") {
+    const temp_file file("anonymous.csv", "frequency,recency,T\n2,30.43,38.86\n0,0,38.86\n");
+    clv::io::summary_csv_options options;
+    CHECK_THROWS_WITH_AS(clv::io::read_summary_csv(file.path(), options), doctest::Contains("customer_id"),
+                         clv::invalid_input);
+    options.customer_column_optional = true;
+    const auto table = clv::io::read_summary_csv(file.path(), options);
+    CHECK(table.ids == std::vector<std::string>{"1", "2"});
+    CHECK(table.frequency == std::vector<double>{2, 0});
+}

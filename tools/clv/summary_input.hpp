@@ -17,7 +17,14 @@ struct summary_input {
 
 inline void add_summary_input_options(CLI::App& cmd, summary_input& input) {
     cmd.add_option("--input", input.path, "customer summary CSV (as clv summarize writes it)")->required();
-    cmd.add_option("--customer-col", input.columns.customer_column, "customer id column (default customer_id)");
+    input.columns.customer_column_optional = true;  // until --customer-col names one
+    cmd.add_option_function<std::string>(
+        "--customer-col",
+        [&input](const std::string& name) {
+            input.columns.customer_column = name;
+            input.columns.customer_column_optional = false;
+        },
+        "customer id column (default customer_id; without such a column rows are numbered 1, 2, ...)");
     cmd.add_option("--frequency-col", input.columns.frequency_column, "repeat purchases column (default frequency)");
     cmd.add_option("--recency-col", input.columns.recency_column, "recency column (default recency)");
     cmd.add_option("--T-col", input.columns.T_column, "customer age column (default T)");

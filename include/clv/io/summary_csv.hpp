@@ -6,6 +6,7 @@
 #include <clv/data/customer_table.hpp>
 #include <clv/io/csv_reader.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -22,6 +23,9 @@ namespace clv::io {
 /// writes (lifetimes' names for frequency, recency, T and monetary_value).
 struct summary_csv_options {
     std::string customer_column = "customer_id";
+    /// When true and the file has no `customer_column`, customers are numbered by their data row
+    /// (1, 2, ...), as for a summary of anonymous rows; when false that column must exist.
+    bool customer_column_optional = false;
     std::string frequency_column = "frequency";
     std::string recency_column = "recency";
     std::string T_column = "T";
@@ -38,11 +42,14 @@ struct summary_csv_options {
 /// file:line:column, the field and the value.
 inline customer_table read_summary_csv(const std::filesystem::path& path, const summary_csv_options& options = {}) {
     csv_reader reader(path, options.csv);
-    const std::size_t id = reader.column_index(options.customer_column);
+    constexpr std::size_t absent = static_cast<std::size_t>(-1);
+    const auto& names = reader.columns();
+    const bool has_ids = !options.customer_column_optional ||
+                         std::find(names.begin(), names.end(), options.customer_column) != names.end();
+    const std::size_t id = has_ids ? reader.column_index(options.customer_column) : absent;
     const std::size_t frequency = reader.column_index(options.frequency_column);
     const std::size_t recency = reader.column_index(options.recency_column);
     const std::size_t T = reader.column_index(options.T_column);
-    constexpr std::size_t absent = static_cast<std::size_t>(-1);
     std::size_t monetary = absent;
     for (std::size_t i = 0; i < reader.columns().size(); ++i) {
         if (!options.monetary_value_column.empty() && reader.columns()[i] == options.monetary_value_column) monetary = i;
@@ -66,8 +73,8 @@ inline customer_table read_summary_csv(const std::filesystem::path& path, const 
                                      : field == "T" ? T : field == "weight" ? weight : monetary;
             return column == absent ? source_location{path.string(), row.line(), 0} : row.where(column);
         });
-        std::string customer(row[id]);
-        if (!customer.empty() && !seen.insert(customer).second)
+        std::string customer = has_ids ? std::string(row[id]) : std::to_string(table.size() + 1);
+        if (has_ids && !customer.empty() && !seen.insert(customer).second)
             throw invalid_input(options.customer_column, customer, "duplicate customer id", row.where(id));
         table.push_back(std::move(customer), values);
     }
