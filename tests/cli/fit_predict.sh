@@ -50,6 +50,20 @@ for r in pred:
 print("\n".join("FAIL: " + b for b in bad))
 sys.exit(1 if bad else 0)
 PY
+# The conditional PMF columns add up to 1 and their mean is the expected count; P(alive) falls.
+"$clv" predict --model pnbd --params '{"r":0.553,"alpha":10.578,"s":0.606,"beta":11.669}' --input "$w/one.csv" \
+  --horizon 39 --alive-at-horizon --pmf 80 > "$w/pmf.csv" 2>"$w/err" || { echo "FAIL: predict --pmf: $(cat "$w/err")"; fail=1; }
+python3 - "$w/pmf.csv" <<'PY' || fail=1
+import csv, sys
+row = list(csv.DictReader(open(sys.argv[1])))[0]
+p = [float(row[f"p_{n}"]) for n in range(81)]
+bad = []
+if abs(sum(p) - 1) > 1e-9: bad.append(f"PMF sums to {sum(p)}")
+mean = sum(n * q for n, q in enumerate(p))
+if abs(mean - float(row["expected_transactions"])) > 1e-8: bad.append(f"PMF mean {mean} vs {row['expected_transactions']}")
+if not float(row["probability_alive_at_horizon"]) < float(row["probability_alive"]): bad.append("P(alive) does not fall")
+print("\n".join("FAIL: " + b for b in bad)); sys.exit(1 if bad else 0)
+PY
 # Bad input is rejected with the place named.
 printf 'customer_id,frequency,recency,T\na,1,5,4\n' > "$w/bad.csv"
 if "$clv" fit --model bgnbd --input "$w/bad.csv" >/dev/null 2>"$w/err"; then echo "FAIL: recency > T accepted"; fail=1

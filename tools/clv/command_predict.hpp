@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <deque>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -26,6 +27,8 @@ inline void add_predict_command(CLI::App& app) {
         std::optional<double> discount_rate;
         std::string output;
         std::string time_unit;
+        bool alive_at_horizon = false;
+        std::optional<unsigned> pmf;
     };
     auto opt = std::make_shared<options>();
     auto* cmd = app.add_subcommand("predict", "Predict each customer's expected transactions in the next HORIZON "
@@ -46,6 +49,10 @@ inline void add_predict_command(CLI::App& app) {
                     "transactions)")->check(CLI::NonNegativeNumber);
     cmd->add_option("--time-unit", opt->time_unit,
                     "time unit of the horizon and the summary; must match the model file's when it records one");
+    cmd->add_flag("--alive-at-horizon", opt->alive_at_horizon,
+                  "adds probability_alive_at_horizon: the probability of being alive at T + horizon");
+    cmd->add_option("--pmf", opt->pmf,
+                    "adds p_0 .. p_N: the probability of exactly n transactions in the horizon, given the history");
     cmd->add_option("--output", opt->output, "write the CSV here instead of stdout");
 
     cmd->callback([opt] {
@@ -76,21 +83,42 @@ inline void add_predict_command(CLI::App& app) {
         const clv::customer_table customers = read_summary(opt->input);
         const clv::compressed_table compressed = clv::compress(customers);
         const auto& rows = compressed.unique;
-        const bool with_dert = opt->discount_rate.has_value();
-        std::vector<double> expected(rows.size()), alive(rows.size()), dert(with_dert ? rows.size() : 0);
+        // Output columns, each computed per unique (frequency, recency, T) row. A deque: adding a
+        // column must not move the ones already filled (references to them are kept).
+        std::deque<std::pair<std::string, std::vector<double>>> columns;
+        auto add_column = [&](std::string column_name) -> std::vector<double>& {
+            return columns.emplace_back(std::move(column_name), std::vector<double>(rows.size())).second;
+        };
         with_transaction_model(model_name, [&]<class M>() {
             const M model(params_from_json<M>(params_json, source));
-            // DERT = P(alive) x DERT-if-alive, and the latter depends on (x, T) only: computed
-            // once per distinct pair (it takes a numerical integral).
-            std::map<std::pair<double, double>, double> dert_if_alive;
+            const double horizon = opt->horizon;
+            auto& expected = add_column("expected_transactions");
+            auto& alive = add_column("probability_alive");
             for (std::size_t i = 0; i < rows.size(); ++i) {
-                const double x = rows.frequency[i], t_x = rows.recency[i], T = rows.T[i];
-                expected[i] = model.conditional_expected_transactions(opt->horizon, x, t_x, T);
-                alive[i] = model.probability_alive(x, t_x, T);
-                if (with_dert) {
-                    auto [it, inserted] = dert_if_alive.try_emplace({x, T}, 0.0);
-                    if (inserted) it->second = model.dert_if_alive(*opt->discount_rate, x, T);
+                expected[i] = model.conditional_expected_transactions(horizon, rows.frequency[i], rows.recency[i], rows.T[i]);
+                alive[i] = model.probability_alive(rows.frequency[i], rows.recency[i], rows.T[i]);
+            }
+            if (opt->discount_rate) {
+                // DERT = P(alive) x DERT-if-alive, and the latter depends on (x, T) only: computed
+                // once per distinct pair (it takes a numerical integral).
+                auto& dert = add_column("dert");
+                std::map<std::pair<double, double>, double> dert_if_alive;
+                for (std::size_t i = 0; i < rows.size(); ++i) {
+                    auto [it, inserted] = dert_if_alive.try_emplace({rows.frequency[i], rows.T[i]}, 0.0);
+                    if (inserted) it->second = model.dert_if_alive(*opt->discount_rate, rows.frequency[i], rows.T[i]);
                     dert[i] = alive[i] * it->second;
+                }
+            }
+            if (opt->alive_at_horizon) {
+                auto& later = add_column("probability_alive_at_horizon");
+                for (std::size_t i = 0; i < rows.size(); ++i)
+                    later[i] = model.probability_alive_at(horizon, rows.frequency[i], rows.recency[i], rows.T[i]);
+            }
+            if (opt->pmf) {
+                for (unsigned n = 0; n <= *opt->pmf; ++n) {
+                    auto& p = add_column("p_" + std::to_string(n));
+                    for (std::size_t i = 0; i < rows.size(); ++i)
+                        p[i] = model.conditional_probability_of_n(n, horizon, rows.frequency[i], rows.recency[i], rows.T[i]);
                 }
             }
             return 0;
@@ -102,12 +130,13 @@ inline void add_predict_command(CLI::App& app) {
             if (!file_out) throw clv::invalid_input("--output", opt->output, "cannot write the file");
         }
         std::ostream& out = opt->output.empty() ? std::cout : file_out;
-        out << "customer_id,expected_transactions,probability_alive" << (with_dert ? ",dert" : "") << '\n';
+        out << "customer_id";
+        for (const auto& column : columns) out << ',' << column.first;
+        out << '\n';
         for (std::size_t c = 0; c < customers.size(); ++c) {
             const std::size_t i = compressed.row_of_customer[c];
-            out << clv::io::csv_field(customers.ids[c]) << ',' << format_number(expected[i]) << ','
-                << format_number(alive[i]);
-            if (with_dert) out << ',' << format_number(dert[i]);
+            out << clv::io::csv_field(customers.ids[c]);
+            for (const auto& column : columns) out << ',' << format_number(column.second[i]);
             out << '\n';
         }
         if (!out) throw clv::invalid_input("--output", opt->output, "writing the predictions failed");
