@@ -1,0 +1,241 @@
+// Numerics of the Pareto/NBD likelihood (models/pareto_nbd.hpp), FH05 = Fader & Hardie (2005),
+// "A note on deriving the Pareto/NBD model and related expressions".
+//
+// Numerics. FH05 writes the likelihood of (x, t_x, T) as
+//     L = Gamma(r+x) alpha^r beta^s / Gamma(r) * [ 1 / ((alpha+T)^(r+x) (beta+T)^s) + s/(r+s+x) A0 ]
+// with A0 a difference of two 2F1 / (max(alpha,beta)+tau)^(r+s+x) terms (tau = t_x, T). Computed
+// as written, (alpha+T)^(r+x) overflows for large x and the 2F1 argument tends to 1 when alpha and
+// beta differ by orders of magnitude (lifetimes, BTYD and CLVTools return 0, inf or NaN there).
+// Here the likelihood is split as L = C * P * (1 + R), with
+//     C * P = Gamma(r+x)/Gamma(r) (alpha/(alpha+T))^r (alpha+T)^(-x) (beta/(beta+T))^s,
+//     R     = s * integral_{t_x}^{T} ((alpha+T)/(alpha+tau))^(r+x) ((beta+T)/(beta+tau))^s dtau/(beta+tau),
+// R being the odds "died in (t_x, T]" against "alive at T" (so P(alive) = 1/(1+R), FH05 eq. 18
+// rewritten). By Euler's transformation the FH05 2F1 terms become, for tau in {t_x, T},
+//     R = s/(r+s+x) * [ H(t_x) e^Delta - H(T) ],
+//     Delta = (r+x) log((alpha+T)/(alpha+t_x)) + s log((beta+T)/(beta+t_x)),
+//     H(tau) = 2F1(1, r+x; r+s+x+1; (alpha-beta)/(alpha+tau))                        alpha >= beta,
+//     H(tau) = (alpha+tau)/(beta+tau) 2F1(1, s+1; r+s+x+1; (beta-alpha)/(beta+tau))   alpha <  beta,
+// whose series have positive terms and 1 <= H <= (r+s+x)/s. Everything is combined in log space;
+// the difference H(t_x) e^Delta - H(T) only loses digits when t_x ~ T, where R << 1 and the error
+// is absolute on log(1+R). When the 2F1 argument exceeds 0.98 (the series would need thousands of
+// terms) R and its gradient are integrated numerically instead (tanh-sinh on a variable that
+// absorbs the integrand's exponential decay).
+#pragma once
+
+#include <clv/core/hypergeometric.hpp>
+#include <clv/core/math.hpp>
+#include <clv/core/quadrature.hpp>
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+
+namespace clv {
+
+namespace detail::pnbd {
+
+using math::digamma;
+using math::expm1;
+using math::lgamma;
+using math::log1p;
+using math::log1p_exp;
+
+/// (1 - (1+u)^(-a)) / a = -expm1(-a log1p(u)) / a, and its limit log1p(u) at a = 0: the
+/// integral that appears in every Pareto/NBD expectation (FH05 eq. 17 with a = s - 1).
+template <class Real>
+Real power_integral(const Real& a, const Real& u) {
+    const Real l = log1p(u);
+    if (a == 0) return l;
+    return -expm1(Real(-a * l)) / a;
+}
+
+/// The death odds R of the header comment, as log(1 + R) with (optionally) its gradient with
+/// respect to (r, alpha, s, beta). `log_R` is -inf when t_x == T.
+template <class Real>
+struct death_odds {
+    Real log_R;
+    Real log1p_R;
+    std::array<Real, 4> d_log1p_R{};  ///< d log(1+R) / d (r, alpha, s, beta)
+    bool by_quadrature = false;
+};
+
+/// Above this 2F1 argument the series is replaced by quadrature (the series would need
+/// about 40 / (1 - z) terms).
+inline constexpr double series_argument_limit = 0.98;
+
+using math::exp_sinh_rule;
+using math::tanh_sinh_rule;
+
+template <class Real>
+Real quadrature_tolerance() {
+    using std::pow;
+    // About 13 digits in double: the integral then carries no more error than the surrounding
+    // logarithms. Wider types stop at 1e-24, ample for an oracle of double and far cheaper.
+    const Real tol = pow(std::numeric_limits<Real>::epsilon(), Real(0.85));
+    return tol > Real(1e-24) ? tol : Real(1e-24);
+}
+
+/// R (and its gradient) by quadrature of its defining integral. With u = log((beta+tau)/(beta+t_x))
+/// the integrand is exp(-s u) ((alpha+t_x)/(alpha+tau))^(r+x) times e^Delta: decreasing, with
+/// log-derivative -k(tau), k(tau) = s + (r+x)(beta+tau)/(alpha+tau) monotone in tau (increasing
+/// when alpha >= beta, decreasing otherwise). The substitution p = 1 - exp(-k_min u), k_min the
+/// smaller of k(t_x) and k(T), leaves a bounded, non-increasing integrand on [0, p1] that vanishes
+/// (rather than blows up) towards p = 1, which tanh-sinh integrates to full precision.
+template <class Real, bool Gradient>
+death_odds<Real> death_odds_by_quadrature(const Real& r, const Real& alpha, const Real& s, const Real& beta,
+                                          const Real& x, const Real& t_x, const Real& T) {
+    using std::exp;
+    using std::log;
+    const Real rx = r + x;
+    const Real k_tx = s + rx * (beta + t_x) / (alpha + t_x);
+    const Real k_T = s + rx * (beta + T) / (alpha + T);
+    const Real k0 = k_tx < k_T ? k_tx : k_T;
+    const Real U = log1p(Real((T - t_x) / (beta + t_x)));
+    const Real p1 = -expm1(Real(-k0 * U));
+    const Real Delta = rx * log1p(Real((T - t_x) / (alpha + t_x))) + s * U;
+    // At p: u = -log(1-p)/k0, tau = (beta+t_x) e^u - beta, and the integrand (without the
+    // factor s e^Delta) is h = exp((k0 - s) u) ((alpha+t_x)/(alpha+tau))^(r+x) / k0, k0 = k_min.
+    auto& rule = tanh_sinh_rule<Real>();
+    const Real tol = quadrature_tolerance<Real>();
+    auto integrate = [&](auto&& weight) {
+        auto f = [&](const Real& p) {
+            const Real u = -log1p(Real(-p)) / k0;
+            const Real growth = expm1(u);  // (tau - t_x) / (beta + t_x)
+            const Real tau = t_x + (beta + t_x) * growth;
+            const Real h = exp((k0 - s) * u - rx * log1p(Real((beta + t_x) * growth / (alpha + t_x)))) / k0;
+            return Real(h * weight(tau));
+        };
+        return rule.integrate(f, Real(0), p1, tol);
+    };
+    death_odds<Real> out;
+    const Real J = integrate([](const Real&) { return Real(1); });
+    out.log_R = log(s) + Delta + log(J);
+    out.log1p_R = log1p_exp(out.log_R);
+    out.by_quadrature = true;
+    if constexpr (Gradient) {
+        const Real w = exp(out.log_R - out.log1p_R);  // R / (1 + R)
+        const Real Jr = integrate([&](const Real& tau) { return Real(log((alpha + T) / (alpha + tau))); });
+        const Real Ja = integrate([&](const Real& tau) { return Real(rx * (1 / (alpha + T) - 1 / (alpha + tau))); });
+        const Real Js = integrate([&](const Real& tau) { return Real(log((beta + T) / (beta + tau))); });
+        const Real Jb = integrate([&](const Real& tau) {
+            return Real(s * (1 / (beta + T) - 1 / (beta + tau)) - 1 / (beta + tau));
+        });
+        out.d_log1p_R = {w * Jr / J, w * Ja / J, w * (1 / s + Js / J), w * Jb / J};
+    }
+    return out;
+}
+
+/// log H(tau) of the header comment and its gradient with respect to (r, alpha, s, beta).
+template <class Real, bool Gradient>
+struct log_h_result {
+    Real value;
+    std::array<Real, 4> d{};
+    bool converged;
+};
+
+template <class Real, bool Gradient>
+log_h_result<Real, Gradient> log_h(const Real& r, const Real& alpha, const Real& s, const Real& beta,
+                                   const Real& x, const Real& tau) {
+    using std::log;
+    const Real c = r + s + x + 1;
+    log_h_result<Real, Gradient> out{};
+    if (alpha >= beta) {
+        const Real z = (alpha - beta) / (alpha + tau);
+        const auto f = special::gauss_series<Real, Gradient>(Real(1), Real(r + x), c, z);
+        out.value = f.log_value;
+        out.converged = f.converged;
+        if constexpr (Gradient) {
+            out.d = {f.d_b + f.d_c, f.d_z * (beta + tau) / ((alpha + tau) * (alpha + tau)), f.d_c,
+                     -f.d_z / (alpha + tau)};
+        }
+    } else {
+        const Real w = (beta - alpha) / (beta + tau);
+        const auto f = special::gauss_series<Real, Gradient>(Real(1), Real(s + 1), c, w);
+        out.value = log((alpha + tau) / (beta + tau)) + f.log_value;
+        out.converged = f.converged;
+        if constexpr (Gradient) {
+            out.d = {f.d_c, -f.d_z / (beta + tau) + 1 / (alpha + tau), f.d_b + f.d_c,
+                     f.d_z * (alpha + tau) / ((beta + tau) * (beta + tau)) - 1 / (beta + tau)};
+        }
+    }
+    return out;
+}
+
+/// Whether R for (t_x, T) is taken from the 2F1 series (true) or needs quadrature: the series
+/// argument must stay below `series_argument_limit`. Depends on t_x only, not on T.
+template <class Real>
+bool series_applies(const Real& alpha, const Real& beta, const Real& t_x) {
+    const Real argument = alpha >= beta ? Real((alpha - beta) / (alpha + t_x)) : Real((beta - alpha) / (beta + t_x));
+    return !(argument > Real(series_argument_limit));
+}
+
+/// The death odds R from the two series values H(t_x) and H(T) (see the header comment).
+template <class Real, bool Gradient>
+death_odds<Real> death_odds_from_series(const log_h_result<Real, Gradient>& h_tx, const log_h_result<Real, Gradient>& h_T,
+                                        const Real& r, const Real& alpha, const Real& s, const Real& beta,
+                                        const Real& x, const Real& t_x, const Real& T) {
+    using std::exp;
+    using std::log;
+    death_odds<Real> out;
+    const Real rx = r + x;
+    const Real A = r + s + x;
+    const Real log_alpha_ratio = log1p(Real((T - t_x) / (alpha + t_x)));  // log((alpha+T)/(alpha+t_x))
+    const Real log_beta_ratio = log1p(Real((T - t_x) / (beta + t_x)));
+    const Real Delta = rx * log_alpha_ratio + s * log_beta_ratio;
+    const Real log_E = h_tx.value + Delta;
+    const Real log_q = h_T.value - log_E;  // <= 0 in exact arithmetic
+    Real one_minus_q = -expm1(log_q);
+    if (one_minus_q < 0) one_minus_q = 0;
+    const Real log_s_over_A = log(s / A);
+    out.log_R = log_s_over_A + log_E + log(one_minus_q);
+    out.log1p_R = log1p_exp(out.log_R);
+    if constexpr (Gradient) {
+        // d R / (1 + R) = w d log(s/A) + f [ (d log H(t_x) + d Delta) - q d log H(T) ],
+        // w = R/(1+R), f = (s/A) E / (1+R): finite even where R -> 0 (see the header comment).
+        const Real w = exp(out.log_R - out.log1p_R);
+        const Real f = exp(log_s_over_A + log_E - out.log1p_R);
+        const Real q = exp(log_q);
+        const std::array<Real, 4> d_Delta = {log_alpha_ratio, rx * (1 / (alpha + T) - 1 / (alpha + t_x)),
+                                             log_beta_ratio, s * (1 / (beta + T) - 1 / (beta + t_x))};
+        const std::array<Real, 4> d_log_s_over_A = {-1 / A, Real(0), 1 / s - 1 / A, Real(0)};
+        for (std::size_t i = 0; i < 4; ++i)
+            out.d_log1p_R[i] = w * d_log_s_over_A[i] + f * ((h_tx.d[i] + d_Delta[i]) - q * h_T.d[i]);
+    }
+    return out;
+}
+
+/// R = 0 when t_x == T: no time to die unobserved.
+template <class Real>
+death_odds<Real> no_death_odds() {
+    death_odds<Real> out;
+    out.log_R = -std::numeric_limits<Real>::infinity();
+    out.log1p_R = 0;
+    return out;
+}
+
+/// The death odds R for one customer, by the 2F1 series or (argument near 1, or no convergence)
+/// by quadrature. Inputs are assumed valid.
+template <class Real, bool Gradient>
+death_odds<Real> compute_death_odds(const Real& r, const Real& alpha, const Real& s, const Real& beta,
+                                    const Real& x, const Real& t_x, const Real& T) {
+    if (!(t_x < T)) return no_death_odds<Real>();
+    if (!series_applies(alpha, beta, t_x)) return death_odds_by_quadrature<Real, Gradient>(r, alpha, s, beta, x, t_x, T);
+    const auto h_tx = log_h<Real, Gradient>(r, alpha, s, beta, x, t_x);
+    const auto h_T = log_h<Real, Gradient>(r, alpha, s, beta, x, T);
+    if (!h_tx.converged || !h_T.converged)
+        return death_odds_by_quadrature<Real, Gradient>(r, alpha, s, beta, x, t_x, T);
+    return death_odds_from_series(h_tx, h_T, r, alpha, s, beta, x, t_x, T);
+}
+
+/// log(C P) of the header comment without the Gamma(r+x)/Gamma(r) factor.
+template <class Real>
+Real log_alive_part(const Real& r, const Real& alpha, const Real& s, const Real& beta, const Real& x,
+                    const Real& T) {
+    using std::log;
+    return -r * log1p(Real(T / alpha)) - x * log(alpha + T) - s * log1p(Real(T / beta));
+}
+
+}  // namespace detail::pnbd
+
+}  // namespace clv
