@@ -3,7 +3,7 @@
 // integrals of the model definition, PMF identities, the multiprecision oracle, and simulation.
 #include <clv/models/mbg_nbd.hpp>
 
-#include "parameter_recovery.hpp"
+#include "model_checks.hpp"
 #include "test_support.hpp"
 
 #include <boost/math/quadrature/exp_sinh.hpp>
@@ -112,45 +112,15 @@ TEST_CASE("MBG/NBD predictions equal brute-force integrals of the model definiti
 }
 
 TEST_CASE("MBG/NBD PMFs sum to one and their means are the expectations") {
-    for (const model::params p : {cdnow_like, model::params{2.0, 3.0, 3.5, 1.5}, model::params{1.0, 1.0, 1.0, 1.0}}) {
-        const model m(p);
-        for (double t : {2.0, 39.0}) {
-            double total = 0, mean = 0, ctotal = 0, cmean = 0;
-            for (unsigned n = 0; n < 4000; ++n) {
-                const double pn = m.probability_of_n(n, t);
-                total += pn;
-                mean += n * pn;
-                const double cn = m.conditional_probability_of_n(n, t, 0, 0, 38.86);
-                ctotal += cn;
-                cmean += n * cn;
-            }
-            CHECK(total == doctest::Approx(1.0).epsilon(1e-12));
-            CHECK(mean == doctest::Approx(m.expected_transactions(t)).epsilon(1e-10));
-            CHECK(ctotal == doctest::Approx(1.0).epsilon(1e-12));
-            CHECK(cmean == doctest::Approx(m.conditional_expected_transactions(t, 0, 0, 38.86)).epsilon(1e-10));
-        }
-    }
+    for (const model::params p : {cdnow_like, model::params{2.0, 3.0, 3.5, 1.5}, model::params{1.0, 1.0, 1.0, 1.0}})
+        clv_test::check_pmf_consistency(model(p), 0, 0, 38.86, {2.0, 39.0});
 }
 
 TEST_CASE("MBG/NBD gradient matches central differences") {
     const std::vector<double> x{0, 1, 2, 40, 10000}, t_x{0, 3.5, 30.43, 38, 38.99}, T{10, 12, 38.86, 39, 39};
-    const clv::transaction_columns data{x, t_x, T, {}};
     for (const model::params p : {cdnow_like, model::params{1e-3, 1e-3, 1e-3, 1e-3}, model::params{1e3, 1e3, 1e3, 1e3},
-                                  model::params{10, 0.1, 1e3, 1e-3}}) {
-        std::array<double, 4> g{};
-        model::log_likelihood_with_gradient(p, data, g);
-        for (std::size_t j = 0; j < 4; ++j) {
-            auto at = [&](double step) {
-                auto v = model::to_array(p);
-                v[j] = std::exp(std::log(v[j]) + step);
-                std::array<double, 4> unused{};
-                return model::log_likelihood_with_gradient(model::from_array(v), data, unused);
-            };
-            const double h = 1e-3;
-            const double fd = (4 * (at(h / 2) - at(-h / 2)) / h - (at(h) - at(-h)) / (2 * h)) / 3;
-            CHECK(std::abs(g[j] - fd) <= 1e-6 * std::max(std::abs(g[j]), 1.0));
-        }
-    }
+                                  model::params{10, 0.1, 1e3, 1e-3}})
+        clv_test::check_gradient<model>(p, {x, t_x, T, {}});
 }
 
 TEST_CASE("MBG/NBD double agrees with the cpp_bin_float_50 oracle") {

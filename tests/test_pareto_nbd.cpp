@@ -7,7 +7,7 @@
 #include <boost/math/special_functions/gamma.hpp>
 #include <boost/multiprecision/cpp_bin_float.hpp>
 
-#include "parameter_recovery.hpp"
+#include "model_checks.hpp"
 #include "test_support.hpp"
 
 #include <cmath>
@@ -200,31 +200,8 @@ TEST_CASE("Pareto/NBD stays finite and accurate where the textbook formula overf
 
 TEST_CASE("Pareto/NBD PMFs sum to one and reproduce the closed-form expectations") {
     for (const auto& p : {cdnow_published, model::params{2, 5, 2, 5}, model::params{0.3, 40, 3, 2},
-                          model::params{1.5, 3, 0.5, 60}}) {
-        const model m(p);
-        for (double t : {1.0, 39.0, 150.0}) {
-            double total = 0, mean = 0;
-            for (unsigned n = 0; n < 2000; ++n) {
-                const double pn = m.probability_of_n(n, t);
-                total += pn;
-                mean += n * pn;
-                if (n > 20 && pn < 1e-18 * total) break;
-            }
-            CHECK(total == doctest::Approx(1.0).epsilon(1e-10));
-            CHECK(mean == doctest::Approx(m.expected_transactions(t)).epsilon(1e-9));
-
-            const customer c{3, 20.0, 38.86};
-            double c_total = 0, c_mean = 0;
-            for (unsigned n = 0; n < 2000; ++n) {
-                const double pn = m.conditional_probability_of_n(n, t, c.x, c.t_x, c.T);
-                c_total += pn;
-                c_mean += n * pn;
-                if (n > 20 && pn < 1e-18 * c_total) break;
-            }
-            CHECK(c_total == doctest::Approx(1.0).epsilon(1e-10));
-            CHECK(c_mean == doctest::Approx(m.conditional_expected_transactions(t, c.x, c.t_x, c.T)).epsilon(1e-9));
-        }
-    }
+                          model::params{1.5, 3, 0.5, 60}})
+        clv_test::check_pmf_consistency(model(p), 3, 20.0, 38.86, {1.0, 39.0, 150.0}, 1e-10, 1e-9);
 }
 
 TEST_CASE("Pareto/NBD conditional PMF matches a brute-force simulation of the posterior") {

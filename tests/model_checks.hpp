@@ -1,0 +1,96 @@
+// Checks every transaction model must pass, shared by their tests: PMFs that sum to one with the
+// closed-form means, analytic gradients against finite differences, and parameter recovery.
+#pragma once
+
+#include <clv/data/customer_table.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <array>
+#include <random>
+#include <vector>
+
+namespace clv_test {
+
+/// sum_n P(X(t) = n) = 1 and sum_n n P(X(t) = n) = E[X(t)], for a new customer and, given the
+/// history (x, t_x, T), for the conditional forms; tolerances `total` and `mean` relative.
+template <class Model>
+void check_pmf_consistency(const Model& m, double x, double t_x, double T, std::initializer_list<double> horizons,
+                           double total_tolerance = 1e-12, double mean_tolerance = 1e-10) {
+    for (double t : horizons) {
+        CAPTURE(t);
+        double total = 0, mean = 0, c_total = 0, c_mean = 0;
+        for (unsigned n = 0; n < 4000; ++n) {
+            const double pn = m.probability_of_n(n, t), cn = m.conditional_probability_of_n(n, t, x, t_x, T);
+            total += pn;
+            mean += n * pn;
+            c_total += cn;
+            c_mean += n * cn;
+            if (n > 20 && pn < 1e-18 * total && cn < 1e-18 * c_total) break;
+        }
+        CHECK(total == doctest::Approx(1.0).epsilon(total_tolerance));
+        CHECK(mean == doctest::Approx(m.expected_transactions(t)).epsilon(mean_tolerance));
+        CHECK(c_total == doctest::Approx(1.0).epsilon(total_tolerance));
+        CHECK(c_mean == doctest::Approx(m.conditional_expected_transactions(t, x, t_x, T)).epsilon(mean_tolerance));
+    }
+}
+
+/// The analytic gradient of the summed log-likelihood in log-parameters against a
+/// Richardson-extrapolated central difference (error O(h^4)), relative tolerance 1e-6.
+template <class Model>
+void check_gradient(const typename Model::params& p, const clv::transaction_columns& data) {
+    std::array<double, 4> g{};
+    const double ll = Model::log_likelihood_with_gradient(p, data, g);
+    REQUIRE(std::isfinite(ll));
+    for (std::size_t j = 0; j < Model::parameter_count; ++j) {
+        auto at = [&](double step) {
+            auto v = Model::to_array(p);
+            v[j] = std::exp(std::log(v[j]) + step);
+            std::array<double, 4> unused{};
+            return Model::log_likelihood_with_gradient(Model::from_array(v), data, unused);
+        };
+        const double h = 1e-3;
+        const double fd = (4 * (at(h / 2) - at(-h / 2)) / h - (at(h) - at(-h)) / (2 * h)) / 3;
+        CAPTURE(j);
+        CHECK(std::abs(g[j] - fd) <= 1e-6 * std::max(std::abs(g[j]), 1.0));
+    }
+}
+
+template <class Model>
+void check_parameter_recovery(const typename Model::params& truth, std::uint64_t seed, double min_age,
+                              double max_age, double holdout) {
+    const Model model(truth);
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> age(min_age, max_age);
+    std::vector<double> ages(100000);
+    for (double& a : ages) a = age(rng);
+    const clv::customer_table table = model.simulate(ages, holdout, rng);
+    REQUIRE(table.size() == ages.size());
+    REQUIRE(table.has_holdout());
+    table.validate();
+    const auto fit = Model::fit(table.columns());
+    REQUIRE(fit.converged);
+    REQUIRE(fit.std_errors_available);
+    const auto estimate = Model::to_array(fit.params), want = Model::to_array(truth);
+    for (std::size_t i = 0; i < Model::parameter_count; ++i) {
+        CHECK_MESSAGE(std::abs(estimate[i] - want[i]) <= 3 * fit.std_errors[i],
+                      Model::parameter_names[i] << ": " << estimate[i] << " vs " << want[i] << " (SE "
+                                                << fit.std_errors[i] << ")");
+    }
+    const Model fitted(fit.params);
+    double predicted = 0, observed = 0, observed_sq = 0;
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        predicted += fitted.conditional_expected_transactions(holdout, table.frequency[i], table.recency[i], table.T[i]);
+        observed += table.frequency_holdout[i];
+        observed_sq += table.frequency_holdout[i] * table.frequency_holdout[i];
+    }
+    // 4 standard deviations of the simulated total (Var X <= E X^2 per customer), which dominates
+    // the estimation error of the prediction at this sample size.
+    CHECK(std::abs(predicted - observed) <= 4 * std::sqrt(observed_sq));
+    MESSAGE(Model::name << ": holdout transactions predicted " << predicted << ", simulated " << observed);
+}
+
+}  // namespace clv_test
