@@ -4,6 +4,8 @@
 
 #include <clv/data/customer_table.hpp>
 
+#include <boost/math/quadrature/exp_sinh.hpp>
+#include <boost/math/quadrature/tanh_sinh.hpp>
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -14,6 +16,39 @@
 #include <vector>
 
 namespace clv_test {
+
+/// Brute force of the BG/NBD (Modified = false; FHL 2005 section 3) and MBG/NBD (Modified = true;
+/// Batislam et al. 2007) definitions: the individual-level likelihood
+///   BG/NBD:  L = (1-p)^x lambda^x e^(-lambda T) + [x>0] p (1-p)^(x-1) lambda^x e^(-lambda t_x)
+///   MBG/NBD: L = (1-p)^(x+1) lambda^x e^(-lambda T) + p (1-p)^x lambda^x e^(-lambda t_x)
+/// integrated against Gamma(r, alpha) x Beta(a, b) by nested quadrature. `future(lambda, p)` is a
+/// quantity given lambda, p and "alive at T"; returns E[future * 1{alive} | history].
+template <bool Modified, class Params, class Future>
+double brute_force_alive_expectation(const Params& p, double x, double t_x, double T, Future&& future) {
+    boost::math::quadrature::tanh_sinh<double> over_p;
+    boost::math::quadrature::exp_sinh<double> over_lambda;
+    auto log_prior = [&](double l, double q) {
+        return p.r * std::log(p.alpha) + (p.r - 1) * std::log(l) - p.alpha * l - std::lgamma(p.r) +
+               (p.a - 1) * std::log(q) + (p.b - 1) * std::log1p(-q) + std::lgamma(p.a + p.b) - std::lgamma(p.a) -
+               std::lgamma(p.b);
+    };
+    auto integrate = [&](auto&& g) {
+        return over_p.integrate([&](double q) {
+            if (!(q > 0 && q < 1)) return 0.0;
+            return over_lambda.integrate([&](double l) { return l > 0 ? g(l, q) : 0.0; }, 1e-12);
+        }, 0.0, 1.0, 1e-11);
+    };
+    const double m = Modified ? 1 : 0;
+    auto alive_part = [&](double l, double q) {
+        return std::exp(log_prior(l, q) + (x + m) * std::log1p(-q) + x * std::log(l) - l * T);
+    };
+    auto dead_part = [&](double l, double q) {
+        if (!Modified && x == 0) return 0.0;
+        return std::exp(log_prior(l, q) + std::log(q) + (x - 1 + m) * std::log1p(-q) + x * std::log(l) - l * t_x);
+    };
+    const double evidence = integrate([&](double l, double q) { return alive_part(l, q) + dead_part(l, q); });
+    return integrate([&](double l, double q) { return alive_part(l, q) * future(l, q); }) / evidence;
+}
 
 /// sum_n P(X(t) = n) = 1 and sum_n n P(X(t) = n) = E[X(t)], for a new customer and, given the
 /// history (x, t_x, T), for the conditional forms; tolerances `total` and `mean` relative.

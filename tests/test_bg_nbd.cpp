@@ -23,38 +23,6 @@ const model::params published{0.243, 4.414, 0.793, 2.426};  // FHL 2005, CDNOW
 
 
 
-// Brute force of the model definition (FHL 2005 section 3): the individual-level likelihood
-// L(x, t_x, T | lambda, p) = p (1-p)^(x-1) lambda^x e^(-lambda t_x) [x>0] + (1-p)^x lambda^x e^(-lambda T)
-// integrated against Gamma(r, alpha) x Beta(a, b) by nested quadrature. `future(lambda, p)` is a
-// quantity given lambda, p and "alive at T"; returns E[future * 1{alive} | history].
-template <class Future>
-double brute_force_alive_expectation(const model::params& p, double x, double t_x, double T, Future&& future) {
-    boost::math::quadrature::tanh_sinh<double> over_p;
-    boost::math::quadrature::exp_sinh<double> over_lambda;
-    auto log_prior_lambda = [&](double l) {
-        return p.r * std::log(p.alpha) + (p.r - 1) * std::log(l) - p.alpha * l - std::lgamma(p.r);
-    };
-    auto log_prior_p = [&](double q) {
-        return (p.a - 1) * std::log(q) + (p.b - 1) * std::log1p(-q) + std::lgamma(p.a + p.b) - std::lgamma(p.a) -
-               std::lgamma(p.b);
-    };
-    auto integrate = [&](auto&& g) {
-        return over_p.integrate([&](double q) {
-            if (!(q > 0 && q < 1)) return 0.0;
-            return over_lambda.integrate([&](double l) { return l > 0 ? g(l, q) : 0.0; }, 1e-12);
-        }, 0.0, 1.0, 1e-11);
-    };
-    auto alive_part = [&](double l, double q) {
-        return std::exp(log_prior_lambda(l) + log_prior_p(q) + x * std::log1p(-q) + x * std::log(l) - l * T);
-    };
-    auto dead_part = [&](double l, double q) {
-        if (x == 0) return 0.0;
-        return std::exp(log_prior_lambda(l) + log_prior_p(q) + std::log(q) + (x - 1) * std::log1p(-q) +
-                        x * std::log(l) - l * t_x);
-    };
-    const double evidence = integrate([&](double l, double q) { return alive_part(l, q) + dead_part(l, q); });
-    return integrate([&](double l, double q) { return alive_part(l, q) * future(l, q); }) / evidence;
-}
 
 }  // namespace
 
@@ -130,18 +98,18 @@ TEST_CASE("BG/NBD predictions equal brute-force integrals of the model definitio
     for (const customer c : {customer{2, 30.43, 38.86}, customer{0, 0, 30}, customer{12, 20, 39}}) {
         CAPTURE(c.x); CAPTURE(c.t_x);
         const double t = 39, delta = 0.05;
-        const double e = brute_force_alive_expectation(published, c.x, c.t_x, c.T, [&](double l, double q) {
+        const double e = clv_test::brute_force_alive_expectation<false>(published, c.x, c.t_x, c.T, [&](double l, double q) {
             return -std::expm1(-l * q * t) / q;
         });
         CHECK(m.conditional_expected_transactions(t, c.x, c.t_x, c.T) == doctest::Approx(e).epsilon(1e-7));
-        const double alive = brute_force_alive_expectation(published, c.x, c.t_x, c.T, [](double, double) { return 1.0; });
+        const double alive = clv_test::brute_force_alive_expectation<false>(published, c.x, c.t_x, c.T, [](double, double) { return 1.0; });
         CHECK(m.probability_alive(c.x, c.t_x, c.T) == doctest::Approx(alive).epsilon(1e-8));
-        const double alive_at = brute_force_alive_expectation(published, c.x, c.t_x, c.T, [&](double l, double q) {
+        const double alive_at = clv_test::brute_force_alive_expectation<false>(published, c.x, c.t_x, c.T, [&](double l, double q) {
             return std::exp(-l * q * t);
         });
         CHECK(m.probability_alive_at(t, c.x, c.t_x, c.T) == doctest::Approx(alive_at).epsilon(1e-7));
         // Given lambda, p and alive: integral e^{-delta s} lambda e^{-lambda p s} ds = lambda / (delta + lambda p).
-        const double dert = brute_force_alive_expectation(published, c.x, c.t_x, c.T, [&](double l, double q) {
+        const double dert = clv_test::brute_force_alive_expectation<false>(published, c.x, c.t_x, c.T, [&](double l, double q) {
             return l / (delta + l * q);
         });
         CHECK(m.dert(delta, c.x, c.t_x, c.T) == doctest::Approx(dert).epsilon(1e-6));

@@ -24,31 +24,6 @@ const model::params cdnow_like{0.243, 4.414, 0.793, 2.426};
 
 
 
-// Brute force of the MBG/NBD story: dropout with probability p at time 0 and after each repeat
-// purchase, so L(x, t_x, T | lambda, p) = (1-p)^(x+1) lambda^x e^(-lambda T) + p (1-p)^x lambda^x e^(-lambda t_x).
-template <class Future>
-double brute_force_alive_expectation(const model::params& p, double x, double t_x, double T, Future&& future) {
-    boost::math::quadrature::tanh_sinh<double> over_p;
-    boost::math::quadrature::exp_sinh<double> over_lambda;
-    auto log_prior = [&](double l, double q) {
-        return p.r * std::log(p.alpha) + (p.r - 1) * std::log(l) - p.alpha * l - std::lgamma(p.r) + (p.a - 1) * std::log(q) +
-               (p.b - 1) * std::log1p(-q) + std::lgamma(p.a + p.b) - std::lgamma(p.a) - std::lgamma(p.b);
-    };
-    auto integrate = [&](auto&& g) {
-        return over_p.integrate([&](double q) {
-            if (!(q > 0 && q < 1)) return 0.0;
-            return over_lambda.integrate([&](double l) { return l > 0 ? g(l, q) : 0.0; }, 1e-12);
-        }, 0.0, 1.0, 1e-11);
-    };
-    auto alive_part = [&](double l, double q) {
-        return std::exp(log_prior(l, q) + (x + 1) * std::log1p(-q) + x * std::log(l) - l * T);
-    };
-    auto dead_part = [&](double l, double q) {
-        return std::exp(log_prior(l, q) + std::log(q) + x * std::log1p(-q) + x * std::log(l) - l * t_x);
-    };
-    const double evidence = integrate([&](double l, double q) { return alive_part(l, q) + dead_part(l, q); });
-    return integrate([&](double l, double q) { return alive_part(l, q) * future(l, q); }) / evidence;
-}
 
 }  // namespace
 
@@ -95,17 +70,17 @@ TEST_CASE("MBG/NBD predictions equal brute-force integrals of the model definiti
         const double x = c[0], t_x = c[1], T = c[2], t = 39, delta = 0.05;
         CAPTURE(x);
         CHECK(m.probability_alive(x, t_x, T) ==
-              doctest::Approx(brute_force_alive_expectation(cdnow_like, x, t_x, T, [](double, double) { return 1.0; })).epsilon(1e-8));
+              doctest::Approx(clv_test::brute_force_alive_expectation<true>(cdnow_like, x, t_x, T, [](double, double) { return 1.0; })).epsilon(1e-8));
         CHECK(m.conditional_expected_transactions(t, x, t_x, T) ==
-              doctest::Approx(brute_force_alive_expectation(cdnow_like, x, t_x, T, [&](double l, double q) {
+              doctest::Approx(clv_test::brute_force_alive_expectation<true>(cdnow_like, x, t_x, T, [&](double l, double q) {
                   return -std::expm1(-l * q * t) / q;
               })).epsilon(1e-7));
         CHECK(m.probability_alive_at(t, x, t_x, T) ==
-              doctest::Approx(brute_force_alive_expectation(cdnow_like, x, t_x, T, [&](double l, double q) {
+              doctest::Approx(clv_test::brute_force_alive_expectation<true>(cdnow_like, x, t_x, T, [&](double l, double q) {
                   return std::exp(-l * q * t);
               })).epsilon(1e-7));
         CHECK(m.dert(delta, x, t_x, T) ==
-              doctest::Approx(brute_force_alive_expectation(cdnow_like, x, t_x, T, [&](double l, double q) {
+              doctest::Approx(clv_test::brute_force_alive_expectation<true>(cdnow_like, x, t_x, T, [&](double l, double q) {
                   return l / (delta + l * q);
               })).epsilon(1e-6));
     }
