@@ -269,6 +269,18 @@ private:
     std::map<std::size_t, std::map<std::int64_t, double>> replay_periods_;
 };
 
+/// Feeds the transactions to `summarizer` with `feed()`, a second time when some customer's rows
+/// came out of date order (see `transaction_summarizer`), and returns the summary.
+template <class Feed>
+customer_table summarize_with_replay(transaction_summarizer& summarizer, Feed&& feed) {
+    feed();
+    if (summarizer.needs_replay()) {
+        summarizer.begin_replay();
+        feed();
+    }
+    return summarizer.finish();
+}
+
 /// Summarizes an in-memory log. Each element of `transactions` unpacks as
 /// `const auto& [customer, day, amount]` (a std::tuple or a plain struct of a string-like id,
 /// a day number and an amount). Needs a forward range: an unsorted log is read twice.
@@ -284,12 +296,7 @@ customer_table summarize(const Transactions& transactions, const summary_options
                            [&] { return source_location{"transactions, row " + std::to_string(row), 0, 0}; });
         }
     };
-    feed();
-    if (summarizer.needs_replay()) {
-        summarizer.begin_replay();
-        feed();
-    }
-    return summarizer.finish();
+    return summarize_with_replay(summarizer, feed);
 }
 
 }  // namespace clv

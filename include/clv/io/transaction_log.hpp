@@ -47,12 +47,7 @@ inline customer_table summarize_transactions(const std::filesystem::path& path, 
         }
         if (!any) throw invalid_input("", "", "no data rows", {reader.file_name()});
     };
-    feed();
-    if (summarizer.needs_replay()) {
-        summarizer.begin_replay();
-        feed();
-    }
-    return summarizer.finish();
+    return summarize_with_replay(summarizer, feed);
 }
 
 }  // namespace clv
