@@ -14,10 +14,11 @@ int main(int argc, char** argv) {
     CLI::App app{"clv: customer lifetime value models (simple CLV, BG/NBD, Pareto/NBD, MBG/NBD)"};
     app.require_subcommand(1);
     app.set_version_flag("--version", clv::version);
+    // In the order of a workflow: value by hand, then log -> summary -> fit -> predictions.
     clv_cli::add_simple_command(app);
+    clv_cli::add_summarize_command(app);
     clv_cli::add_fit_command(app);
     clv_cli::add_predict_command(app);
-    clv_cli::add_summarize_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
