@@ -3,9 +3,11 @@
 
 #include <clv/version.hpp>
 
+#include <clv/core/calendar.hpp>
 #include <clv/core/concepts.hpp>
 #include <clv/core/errors.hpp>
 #include <clv/core/hypergeometric.hpp>
+#include <clv/core/location.hpp>
 #include <clv/core/math.hpp>
 #include <clv/core/quadrature.hpp>
 
@@ -28,6 +30,5 @@
 
 #include <clv/io/csv_reader.hpp>
 #include <clv/io/dates.hpp>
-#include <clv/io/location.hpp>
 #include <clv/io/summary_csv.hpp>
 #include <clv/io/transaction_log.hpp>

@@ -16,8 +16,8 @@
 
 #include <clv/core/errors.hpp>
 #include <clv/data/customer_table.hpp>
-#include <clv/io/dates.hpp>
-#include <clv/io/location.hpp>
+#include <clv/core/calendar.hpp>
+#include <clv/core/location.hpp>
 
 #include <charconv>
 #include <cmath>
@@ -67,8 +67,8 @@ struct summary_options {
         if (period_days < 1)
             throw invalid_input("period", std::to_string(period_days), "must be at least one day");
         if (observation_end && calibration_end && *calibration_end > *observation_end)
-            throw invalid_input("calibration end", io::iso_date(*calibration_end),
-                                "is after the observation end " + io::iso_date(*observation_end));
+            throw invalid_input("calibration end", iso_date(*calibration_end),
+                                "is after the observation end " + iso_date(*observation_end));
     }
 };
 
@@ -89,13 +89,13 @@ public:
 
     /// Adds one purchase of `amount` (finite, >= 0) on day number `day`. `where` (a
     /// source_location or a callable returning one) is used only in error messages.
-    template <io::location_source Where>
+    template <location_source Where>
     void add(std::string_view customer, std::int64_t day, double amount, const Where& where) {
         if (!std::isfinite(amount) || amount < 0) {
             throw invalid_input(amount_field_, to_message_string(amount), "must be a finite non-negative amount",
-                                io::locate(where));
+                                locate(where));
         }
-        if (customer.empty()) throw invalid_input("customer", "", "empty customer id", io::locate(where));
+        if (customer.empty()) throw invalid_input("customer", "", "empty customer id", locate(where));
         if (options_.observation_end && day > *options_.observation_end) return;
         const std::int64_t period = period_of(day);
         const std::size_t hash = std::hash<std::string_view>{}(customer);
@@ -151,8 +151,8 @@ public:
         if (!last_day_) throw invalid_input("", "", "no transactions on or before the observation end");
         const std::int64_t observation_end = options_.observation_end.value_or(*last_day_);
         if (options_.calibration_end && *options_.calibration_end > observation_end) {
-            throw invalid_input("calibration end", io::iso_date(*options_.calibration_end),
-                                "is after the observation end " + io::iso_date(observation_end));
+            throw invalid_input("calibration end", iso_date(*options_.calibration_end),
+                                "is after the observation end " + iso_date(observation_end));
         }
         const std::int64_t end_period = period_of(options_.calibration_end.value_or(observation_end));
         // Days first, then one division: 213 days in weeks is exactly BTYD's 213 / 7.
@@ -176,7 +176,7 @@ public:
         }
         if (table.empty()) {
             throw invalid_input("", "", "no customer made a first purchase on or before " +
-                                            io::iso_date(options_.calibration_end.value_or(observation_end)));
+                                            iso_date(options_.calibration_end.value_or(observation_end)));
         }
         return table;
     }

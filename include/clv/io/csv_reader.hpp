@@ -8,7 +8,7 @@
 #pragma once
 
 #include <clv/core/errors.hpp>
-#include <clv/io/location.hpp>
+#include <clv/core/location.hpp>
 
 #include <cerrno>
 #include <charconv>

@@ -6,7 +6,8 @@
 #pragma once
 
 #include <clv/core/errors.hpp>
-#include <clv/io/location.hpp>
+#include <clv/core/calendar.hpp>
+#include <clv/core/location.hpp>
 
 #include <array>
 #include <chrono>
@@ -18,21 +19,8 @@
 
 namespace clv::io {
 
-/// Day number of a calendar date, or nothing when the date does not exist (2021-02-29, 2020-13-45).
-inline std::optional<std::int64_t> day_number(int year, unsigned month, unsigned day) {
-    const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};
-    if (!date.ok()) return std::nullopt;
-    return std::chrono::sys_days{date}.time_since_epoch().count();
-}
-
-/// The ISO 8601 text (YYYY-MM-DD) of a day number.
-inline std::string iso_date(std::int64_t day) {
-    const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{day}}};
-    std::array<char, 32> text{};
-    const int n = std::snprintf(text.data(), text.size(), "%04d-%02u-%02u", static_cast<int>(date.year()),
-                                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-    return {text.data(), static_cast<std::size_t>(n)};
-}
+using clv::day_number;
+using clv::iso_date;
 
 /// A date format in a subset of strptime's notation:
 ///   %Y four-digit year, %y two-digit year (69-99 -> 19xx, 00-68 -> 20xx, as POSIX strptime),

@@ -5,7 +5,7 @@
 
 #include <type_traits>
 
-namespace clv::io {
+namespace clv {
 
 /// A place for error messages: either a `source_location` or a callable returning one. Readers
 /// pass a callable on hot paths so that ten million good rows never build a location string.
@@ -23,4 +23,4 @@ source_location locate(const Where& where) {
     }
 }
 
-}  // namespace clv::io
+}  // namespace clv
