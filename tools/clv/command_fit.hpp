@@ -1,6 +1,7 @@
 // `clv fit`: maximum-likelihood fit of a transaction model to a customer summary.
 #pragma once
 
+#include "checks.hpp"
 #include "model_file.hpp"
 #include "summary_input.hpp"
 
@@ -32,7 +33,8 @@ inline void add_fit_command(CLI::App& app) {
     cmd->add_option("--model", opt->model, "bgnbd, pnbd or mbgnbd")->required()
         ->check(CLI::IsMember({"bgnbd", "pnbd", "mbgnbd"}));
     add_summary_input_options(*cmd, opt->input);
-    cmd->add_option("--penalty", opt->penalty, "L2 penalty on the log-parameters (lifetimes' penalizer_coef); default 0");
+    cmd->add_option("--penalty", opt->penalty, "L2 penalty on the log-parameters (lifetimes' penalizer_coef); default 0")
+        ->check(non_negative_number());
     cmd->add_option("--output", opt->output, "also write the JSON to this model file (read by clv predict)");
     cmd->add_option("--time-unit", opt->time_unit,
                     "time unit of the summary (day, week, month, ...); recorded in the model file");

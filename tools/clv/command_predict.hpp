@@ -2,6 +2,7 @@
 #pragma once
 
 #include "format.hpp"
+#include "checks.hpp"
 #include "model_file.hpp"
 #include "summary_input.hpp"
 
@@ -43,10 +44,10 @@ inline void add_predict_command(CLI::App& app) {
     params->needs(name);
     add_summary_input_options(*cmd, opt->input);
     cmd->add_option("--horizon", opt->horizon, "prediction horizon, in the time unit of the model's data")->required()
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_number());
     cmd->add_option("--discount-rate", opt->discount_rate,
                     "continuous discount rate per time unit; adds the dert column (discounted expected residual "
-                    "transactions)")->check(CLI::NonNegativeNumber);
+                    "transactions)")->check(non_negative_number());
     cmd->add_option("--time-unit", opt->time_unit,
                     "time unit of the horizon and the summary; must match the model file's when it records one");
     cmd->add_flag("--alive-at-horizon", opt->alive_at_horizon,
