@@ -261,3 +261,19 @@ TEST_CASE("BG/NBD DERT is P(alive) times the DERT of a customer known to be aliv
     }
     CHECK_THROWS_AS(m.dert_if_alive(0.0027, -1, 10), clv::invalid_input);
 }
+
+TEST_CASE("BG/NBD series that outgrow double fall back instead of returning inf") {
+    // a = 1000, b = 0.001: the survival series' terms reach e^500 before the prefactor e^-760
+    // brings the value back; at 50 digits nothing overflows, so the oracle is the same formula.
+    using big = boost::multiprecision::cpp_bin_float_50;
+    const model m({10, 0.1, 1000, 0.001});
+    const clv::bg_nbd<big> mb({10, 0.1, 1000, 0.001});
+    for (double t : {1.0, 10.0, 43.6, 100.0}) {
+        CAPTURE(t);
+        const double at = m.probability_alive_at(t, 2, 30, 38);
+        REQUIRE(std::isfinite(at));
+        CHECK(at <= m.probability_alive(2, 30, 38));
+        const double exact = static_cast<double>(mb.probability_alive_at(big(t), 2, 30, 38));
+        CHECK(at == doctest::Approx(exact).epsilon(1e-8));
+    }
+}

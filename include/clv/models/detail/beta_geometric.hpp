@@ -39,8 +39,9 @@ constexpr int series_term_limit() {
 }
 
 /// Sums a series of terms t_0 = `first`, t_{k+1} = t_k * ratio(k). Succeeds (returns true) when
-/// the tail is negligible within the term limit and no more than a factor 1e4 is lost to
-/// cancellation (sum of |t_k| versus |sum|). `eventually_monotone_after` is the index after which
+/// the tail is negligible within the term limit, the sum stays finite (terms can grow past the
+/// range of `Real` before a small prefactor brings the value back), and no more than a factor 1e4
+/// is lost to cancellation (sum of |t_k| versus |sum|). `eventually_monotone_after` is the index after which
 /// the ratio keeps one sign and its modulus has a limit `limit` < 1, so the tail bound is safe.
 template <class Real, class Ratio>
 bool sum_series(const Real& first, Ratio&& ratio, const Real& limit, double eventually_monotone_after,
@@ -57,6 +58,7 @@ bool sum_series(const Real& first, Ratio&& ratio, const Real& limit, double even
         term *= q;
         sum += term;
         magnitude += abs(term);
+        if (!(magnitude <= std::numeric_limits<Real>::max())) return false;  // overflow (or NaN)
         const Real qa = abs(q);
         if (static_cast<double>(k) > eventually_monotone_after && qa < 1) {
             const Real bound = max(qa, limit);
