@@ -140,7 +140,11 @@ Real survival(const Real& w, const Real& r, const Real& a, const Real& b) {
     }
     if (ok) return exp(prefactor_log + log(sum));
     auto h = [&](const Real& p, const Real&) { return exp(-r * beta_geometric::log1p(p * w)); };
-    return beta_expectation<Real>(a, b, h, Real(1), exp(r * log_1mz));
+    // The quadrature's error is absolute (about 1e-16 of h(0) = 1): where S itself is that small
+    // it may come out slightly negative. S lies in [(1+w)^-r, 1]; keep it there.
+    const Real lower = exp(r * log_1mz);
+    const Real value = beta_expectation<Real>(a, b, h, Real(1), lower);
+    return value < lower ? lower : (value > 1 ? Real(1) : value);
 }
 
 /// Expected number of purchases of a fresh customer over w = t / alpha (FHL 2005 eq. 9):
