@@ -12,6 +12,7 @@
 #include <cmath>
 #include <concepts>
 #include <cstddef>
+#include <exception>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -89,7 +90,14 @@ double objective(const Data& data, double weight_total, double penalty, const Ei
         values[i] = std::exp(theta[static_cast<Eigen::Index>(i)]);
         if (!(values[i] > 0) || !std::isfinite(values[i])) return std::numeric_limits<double>::infinity();
     }
-    const double ll = M::log_likelihood_with_gradient(M::from_array(values), data, grad);
+    double ll;
+    try {
+        ll = M::log_likelihood_with_gradient(M::from_array(values), data, grad);
+    } catch (const std::exception&) {
+        // A special function or quadrature that gives up at an extreme trial point (Boost.Math
+        // throws evaluation_error there) makes that point infeasible, like a non-finite value.
+        return std::numeric_limits<double>::infinity();
+    }
     double value = -ll / weight_total;
     for (std::size_t i = 0; i < M::parameter_count; ++i) {
         const auto j = static_cast<Eigen::Index>(i);

@@ -83,7 +83,7 @@ public:
     static Real log_likelihood(const params& p, Real x, Real t_x, Real T) {
         namespace d = detail::pnbd;
         const auto odds = d::compute_death_odds<Real, false>(p.r, p.alpha, p.s, p.beta, x, t_x, T);
-        return d::lgamma(Real(p.r + x)) - d::lgamma(p.r) +
+        return math::log_gamma_ratio(p.r, x) +
                d::log_alive_part(p.r, p.alpha, p.s, p.beta, x, T) + odds.log1p_R;
     }
 
@@ -135,8 +135,6 @@ public:
                 dg += 1.0 / (r + static_cast<double>(k));
             }
         }
-        const double lg_r = use_table ? 0.0 : d::lgamma(r);
-        const double dg_r = use_table ? 0.0 : d::digamma(r);
         double total = 0;
         std::array<double, 4> g{};
         // H(tau) depends on (x, tau) only. Compressed tables come sorted by (x, t_x, T), so H(t_x)
@@ -178,8 +176,8 @@ public:
                 lg_ratio = lg_table[k];
                 dg_ratio = dg_table[k];
             } else {
-                lg_ratio = d::lgamma(r + x) - lg_r;
-                dg_ratio = d::digamma(r + x) - dg_r;
+                lg_ratio = math::log_gamma_ratio(r, x);
+                dg_ratio = math::digamma_difference(r, x);
             }
             const double log_1p_T_beta = d::log1p(T / beta);
             total += wt * (lg_ratio - r * d::log1p(T / alpha) - x * std::log(alpha + T) - s * log_1p_T_beta +
@@ -385,7 +383,7 @@ private:
         namespace d = detail::pnbd;
         if (t == 0) return n == 0 ? Real(1) : Real(0);
         const Real nn = Real(n);
-        const Real log_coef = d::lgamma(Real(p.r + nn)) - d::lgamma(p.r) - d::lgamma(Real(nn + 1));
+        const Real log_coef = math::log_gamma_ratio(p.r, nn) - d::lgamma(Real(nn + 1));
         // log NBD(n; r, alpha, w) = log_coef + r log(alpha/(alpha+w)) + n log(w/(alpha+w)).
         auto log_nbd = [&](const Real& w) {
             const Real tail = n == 0 ? Real(0) : Real(nn * log(w / (p.alpha + w)));

@@ -197,12 +197,12 @@ Real probability_of_count(unsigned n, const Real& w, const Real& r, const Real& 
     const Real nn = Real(n);
     const Real log1pw = beta_geometric::log1p(w);
     const Real log_z = log(w) - log1pw;
-    const Real log_beta_ratio = lgamma(b + nn) - lgamma(b) + lgamma(a + b) - lgamma(a + b + nn);
-    const Real log_nb = lgamma(r + nn) - lgamma(r) - lgamma(nn + 1) - r * log1pw + (n == 0 ? Real(0) : nn * log_z);
+    const Real log_beta_ratio = math::log_gamma_ratio(b, nn) - math::log_gamma_ratio(Real(a + b), nn);
+    const Real log_nb = math::log_gamma_ratio(r, nn) - lgamma(Real(nn + 1)) - r * log1pw + (n == 0 ? Real(0) : nn * log_z);
     Real value = exp(log_beta_ratio + log_nb);
     if (n > 0) {
         const Real z = w / (1 + w);
-        const Real log_dead = log(a) + lgamma(b + nn - 1) - lgamma(b) + lgamma(a + b) - lgamma(a + b + nn);
+        const Real log_dead = log(a) + math::log_gamma_ratio(b, Real(nn - 1)) - math::log_gamma_ratio(Real(a + b), nn);
         value += exp(log_dead) * boost::math::ibeta(nn, r, z, math::policy{});
     }
     return value;

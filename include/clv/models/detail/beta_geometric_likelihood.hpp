@@ -30,12 +30,12 @@ namespace clv::detail::beta_geometric {
 template <class Real>
 struct frequency_terms {
     Real log_gamma_ratio_r{};   ///< lgamma(r+x) - lgamma(r)
-    Real log_beta_part{};       ///< lgamma(b+x+m) - lgamma(a+b+x+m)
+    Real log_beta_part{};       ///< log B(a, b+x+m) - log B(a, b)
     Real log_b_shift{};         ///< log(b+x+m-1), used when dropout is possible
     Real inv_b_shift{};         ///< 1/(b+x+m-1)
     Real digamma_diff_r{};      ///< psi(r+x) - psi(r)           (gradient only)
-    Real digamma_abxm{};        ///< psi(a+b+x+m)                (gradient only)
-    Real digamma_bxm{};         ///< psi(b+x+m)                  (gradient only)
+    Real digamma_diff_ab{};     ///< psi(a+b+x+m) - psi(a+b)     (gradient only)
+    Real digamma_diff_b{};      ///< psi(b+x+m) - psi(b)         (gradient only)
     bool dropout = false;       ///< whether the "dropped out after t_x" term exists
 };
 
@@ -43,31 +43,26 @@ struct frequency_terms {
 template <class Real>
 struct parameter_terms {
     Real r, alpha, a, b;
-    Real r_log_alpha, log_a, lgamma_ab_minus_b;
-    Real digamma_ab{}, digamma_b{}, digamma_r{};
+    Real r_log_alpha, log_a;
 };
 
 template <class Real>
-parameter_terms<Real> make_parameter_terms(const Real& r, const Real& alpha, const Real& a, const Real& b,
-                                           bool with_gradient) {
+parameter_terms<Real> make_parameter_terms(const Real& r, const Real& alpha, const Real& a, const Real& b) {
     using std::log;
-    parameter_terms<Real> p{r, alpha, a, b, r * log(alpha), log(a), lgamma(a + b) - lgamma(b)};
-    if (with_gradient) {
-        p.digamma_ab = digamma(a + b);
-        p.digamma_b = digamma(b);
-        p.digamma_r = digamma(r);
-    }
-    return p;
+    return {r, alpha, a, b, r * log(alpha), log(a)};
 }
 
+/// The Gamma and digamma differences go through `math::log_gamma_ratio` and
+/// `math::digamma_difference`: when a and b run off together (a flat direction of the
+/// likelihood) plain lgamma differences turn into noise that an optimiser takes for a gain.
 template <bool Modified, class Real>
-frequency_terms<Real> make_frequency_terms(const parameter_terms<Real>& p, const Real& x, bool with_gradient,
-                                           const Real& lgamma_r) {
+frequency_terms<Real> make_frequency_terms(const parameter_terms<Real>& p, const Real& x, bool with_gradient) {
     using std::log;
     const Real m = Modified ? Real(1) : Real(0);
+    const Real xm = x + m;
     frequency_terms<Real> t;
-    t.log_gamma_ratio_r = lgamma(p.r + x) - lgamma_r;
-    t.log_beta_part = lgamma(p.b + x + m) - lgamma(p.a + p.b + x + m);
+    t.log_gamma_ratio_r = math::log_gamma_ratio(p.r, x);
+    t.log_beta_part = math::log_gamma_ratio(p.b, xm) - math::log_gamma_ratio(Real(p.a + p.b), xm);
     t.dropout = Modified || x > 0;
     if (t.dropout) {
         const Real shift = p.b + x + m - 1;
@@ -75,9 +70,9 @@ frequency_terms<Real> make_frequency_terms(const parameter_terms<Real>& p, const
         t.inv_b_shift = 1 / shift;
     }
     if (with_gradient) {
-        t.digamma_diff_r = digamma(p.r + x) - p.digamma_r;
-        t.digamma_abxm = digamma(p.a + p.b + x + m);
-        t.digamma_bxm = digamma(p.b + x + m);
+        t.digamma_diff_r = math::digamma_difference(p.r, x);
+        t.digamma_diff_ab = math::digamma_difference(Real(p.a + p.b), xm);
+        t.digamma_diff_b = math::digamma_difference(p.b, xm);
     }
     return t;
 }
@@ -92,13 +87,13 @@ Real row_log_likelihood(const parameter_terms<Real>& p, const frequency_terms<Re
     const Real rx = p.r + x;
     const Real log_aT = log(p.alpha + T);
     const Real A3 = -rx * log_aT;
-    const Real base = f.log_gamma_ratio_r + p.r_log_alpha + p.lgamma_ab_minus_b + f.log_beta_part;
+    const Real base = f.log_gamma_ratio_r + p.r_log_alpha + f.log_beta_part;
     if (!f.dropout) {
         if (gradient) {
             gradient[0] += weight * (f.digamma_diff_r + log(p.alpha) - log_aT);
             gradient[1] += weight * (p.r / p.alpha - rx / (p.alpha + T));
-            gradient[2] += weight * (p.digamma_ab - f.digamma_abxm);
-            gradient[3] += weight * (p.digamma_ab - p.digamma_b + f.digamma_bxm - f.digamma_abxm);
+            gradient[2] += weight * (-f.digamma_diff_ab);
+            gradient[3] += weight * (f.digamma_diff_b - f.digamma_diff_ab);
         }
         return base + A3;
     }
@@ -120,8 +115,8 @@ Real row_log_likelihood(const parameter_terms<Real>& p, const frequency_terms<Re
         const Real w3 = 1 - w4;
         gradient[0] += weight * (f.digamma_diff_r + log(p.alpha) - w3 * log_aT - w4 * log_atx);
         gradient[1] += weight * (p.r / p.alpha - rx * (w3 / (p.alpha + T) + w4 / (p.alpha + t_x)));
-        gradient[2] += weight * (p.digamma_ab - f.digamma_abxm + w4 / p.a);
-        gradient[3] += weight * (p.digamma_ab - p.digamma_b + f.digamma_bxm - f.digamma_abxm - w4 * f.inv_b_shift);
+        gradient[2] += weight * (-f.digamma_diff_ab + w4 / p.a);
+        gradient[3] += weight * (f.digamma_diff_b - f.digamma_diff_ab - w4 * f.inv_b_shift);
     }
     return base + lse;
 }
@@ -130,8 +125,8 @@ Real row_log_likelihood(const parameter_terms<Real>& p, const frequency_terms<Re
 template <bool Modified, class Real>
 Real log_likelihood(const Real& r, const Real& alpha, const Real& a, const Real& b, const Real& x, const Real& t_x,
                     const Real& T) {
-    const auto p = make_parameter_terms<Real>(r, alpha, a, b, false);
-    const auto f = make_frequency_terms<Modified, Real>(p, x, false, lgamma(r));
+    const auto p = make_parameter_terms<Real>(r, alpha, a, b);
+    const auto f = make_frequency_terms<Modified, Real>(p, x, false);
     return row_log_likelihood<Real>(p, f, x, t_x, T, Real(1), nullptr);
 }
 
@@ -144,8 +139,7 @@ template <bool Modified>
 double summed_log_likelihood(double r, double alpha, double a, double b, const transaction_columns& data,
                              std::array<double, 4>* gradient) {
     const bool with_gradient = gradient != nullptr;
-    const auto p = make_parameter_terms<double>(r, alpha, a, b, with_gradient);
-    const double lgamma_r = lgamma(r);
+    const auto p = make_parameter_terms<double>(r, alpha, a, b);
     const std::size_t n = data.size();
 
     // Cache size: integer frequencies below `cap` (bounded by the number of rows, so that the
@@ -167,12 +161,12 @@ double summed_log_likelihood(double r, double alpha, double a, double b, const t
         const auto xi = static_cast<std::size_t>(x);
         if (x >= 0 && x < static_cast<double>(cap) && static_cast<double>(xi) == x) {
             if (!ready[xi]) {
-                cache[xi] = make_frequency_terms<Modified, double>(p, x, with_gradient, lgamma_r);
+                cache[xi] = make_frequency_terms<Modified, double>(p, x, with_gradient);
                 ready[xi] = 1;
             }
             f = &cache[xi];
         } else {
-            direct = make_frequency_terms<Modified, double>(p, x, with_gradient, lgamma_r);
+            direct = make_frequency_terms<Modified, double>(p, x, with_gradient);
             f = &direct;
         }
         total += w * row_log_likelihood<double>(p, *f, x, data.recency[i], data.T[i], w,
