@@ -51,8 +51,12 @@ struct fit_options {
         o.gradient_tolerance = 1e-6;
         return o;
     }();
-    /// Extra deterministic starting points tried when the default start does not converge.
+    /// Extra deterministic starting points, tried when the default start does not converge and,
+    /// on data of at most `extra_starts_up_to_rows` rows, also after it converged, keeping the
+    /// highest maximum: some likelihoods (MBG/NBD's) have local maxima. On larger data a fit costs
+    /// enough that the extra starts are kept for failures.
     int extra_starts = 4;
+    std::size_t extra_starts_up_to_rows = 100'000;
     /// |log parameter| beyond which Newton polishing gives up: the estimate runs off to 0 or infinity.
     double boundary_log_parameter = 30;
 };
@@ -221,8 +225,11 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
     Eigen::VectorXd best = to_theta(first);
     bfgs_report best_report = attempt(best);
     // Deterministic alternative starts: the first start shifted along a fixed pattern of
-    // log-scale moves, tried when it fails; the best converged optimum is kept.
-    for (int s = 0; s < options.extra_starts && !best_report.converged; ++s) {
+    // log-scale moves; the best converged optimum is kept.
+    std::size_t rows = options.extra_starts_up_to_rows;
+    if constexpr (requires { data.size(); }) rows = data.size();
+    const bool small = rows <= options.extra_starts_up_to_rows;
+    for (int s = 0; s < options.extra_starts && (small || !best_report.converged); ++s) {
         Eigen::VectorXd theta = to_theta(first);
         for (std::size_t i = 0; i < k; ++i)
             theta[static_cast<Eigen::Index>(i)] += ((i + static_cast<std::size_t>(s)) % 2 == 0 ? 1.0 : -1.0) * (0.5 + 0.5 * s);
