@@ -56,7 +56,7 @@ struct fit_options {
     /// highest maximum: some likelihoods (MBG/NBD's) have local maxima. On larger data a fit costs
     /// enough that the extra starts are kept for failures.
     int extra_starts = 4;
-    std::size_t extra_starts_up_to_rows = 100'000;
+    std::size_t extra_starts_up_to_rows = 20'000;
     /// |log parameter| beyond which Newton polishing gives up: the estimate runs off to 0 or infinity.
     double boundary_log_parameter = 30;
 };
