@@ -1,6 +1,6 @@
 // Special functions as the models' hot paths call them: Boost.Math with one policy for all of
 // clv. The policy keeps double in double (Boost's default promotes double to long double inside
-// lgamma/digamma: 13x slower here, bench/bench_bg_nbd.cpp BM_lgamma_digamma) and returns inf/NaN
+// lgamma/digamma: 13x slower here, bench/bench_transaction_models.cpp, lgamma_digamma/*) and returns inf/NaN
 // instead of throwing, since objectives must not throw (the optimiser backs off from non-finite
 // values). Templates over the real type so boost::multiprecision types work too.
 #pragma once

@@ -8,7 +8,7 @@
 //       * [ (alpha+T)^-(r+x) + D * a/(b+x+m-1) * (alpha+t_x)^-(r+x) ]
 // with D = [x > 0] for BG/NBD and D = 1 for MBG/NBD. In logs, with
 //   A1 = lgamma(r+x) - lgamma(r) + r log alpha
-//   A2 = lgamma(a+b) - lgamma(b) + lgamma(b+x+m) - lgamma(a+b+x+m)
+//   A2 = [lgamma(b+x+m) - lgamma(b)] - [lgamma(a+b+x+m) - lgamma(a+b)]   (math::log_gamma_ratio)
 //   A3 = -(r+x) log(alpha+T),   A4 = log a - log(b+x+m-1) - (r+x) log(alpha+t_x),
 // LL = A1 + A2 + logaddexp(A3, A4) (A4 only when D = 1).
 #pragma once
