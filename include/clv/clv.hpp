@@ -25,7 +25,9 @@
 #include <clv/analysis/tracking.hpp>
 
 #include <clv/value/lifetime_value.hpp>
+#include <clv/value/model_parts.hpp>
 #include <clv/value/parts.hpp>
+#include <clv/value/scoring.hpp>
 #include <clv/value/simple_clv.hpp>
 
 #include <clv/io/csv_reader.hpp>
