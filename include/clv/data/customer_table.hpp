@@ -14,6 +14,7 @@
 #include <tuple>
 #include <type_traits>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace clv {
@@ -41,8 +42,13 @@ source_location field_location(const Where& where, const char* field) {
 }
 }  // namespace detail
 
+/// Largest frequency accepted: 2^53, above which doubles no longer hold every integer (and the
+/// likelihoods' integer-indexed tables and sums would be undefined).
+inline constexpr double max_frequency = 9007199254740992.0;
+
 /// Throws `invalid_input` unless (frequency, recency, T) is a possible transactional summary:
-/// all finite and non-negative, recency <= T, and recency == 0 when frequency == 0.
+/// all finite and non-negative, frequency a whole number below 2^53, recency <= T, and
+/// recency == 0 when frequency == 0.
 /// `where` names the row (a `source_location`, or a callable from field name to location).
 template <class Where = source_location>
 void validate_transaction_summary(double frequency, double recency, double T, const Where& where) {
@@ -55,6 +61,12 @@ void validate_transaction_summary(double frequency, double recency, double T, co
     check_finite_nonnegative("frequency", frequency);
     check_finite_nonnegative("recency", recency);
     check_finite_nonnegative("T", T);
+    if (frequency != std::floor(frequency))
+        throw invalid_input("frequency", to_message_string(frequency), "must be a whole number of repeat purchases",
+                            detail::field_location(where, "frequency"));
+    if (frequency >= max_frequency)
+        throw invalid_input("frequency", to_message_string(frequency), "must be below 2^53 = 9007199254740992",
+                            detail::field_location(where, "frequency"));
     if (recency > T)
         throw invalid_input("recency", to_message_string(recency),
                             "recency must not exceed T (" + to_message_string(T) + ")",
@@ -128,11 +140,12 @@ struct customer_table {
 
     [[nodiscard]] transaction_columns columns() const noexcept { return {frequency, recency, T, weight}; }
 
-    /// Checks every row (see `validate_customer_row`), that ids are unique, and that the table
-    /// is not empty. `source` names the table in messages (e.g. the file it came from);
+    /// Checks that every non-empty column has one entry per customer, every row (see
+    /// `validate_customer_row`), that ids are unique, and that the table is not empty. `source` names the table in messages (e.g. the file it came from);
     /// `first_line` is the line of row 0 in that file (0: report "row N" instead).
     void validate(const std::string& source = "customer table", std::size_t first_line = 0) const {
         if (empty()) throw invalid_input("", "", "no customers: the summary is empty", {source});
+        check_column_lengths(source);
         auto where = [&](std::size_t i) {
             return first_line != 0 ? source_location{source, first_line + i, 0}
                                    : source_location{source + ", row " + std::to_string(i + 1), 0, 0};
@@ -143,6 +156,23 @@ struct customer_table {
             if (i < ids.size() && !ids[i].empty() && !seen.insert(ids[i]).second)
                 throw invalid_input("customer_id", ids[i], "duplicate customer id", where(i));
         }
+    }
+
+    /// Throws `invalid_input` naming the first non-empty column whose length differs from the
+    /// number of customers (`frequency`): such a table would be read past its end.
+    void check_column_lengths(const std::string& source = "customer table") const {
+        const std::pair<const char*, std::size_t> columns[] = {
+            {"customer_id", ids.size()},        {"recency", recency.size()},
+            {"T", T.size()},                    {"monetary_value", monetary_value.size()},
+            {"weight", weight.size()},          {"frequency_holdout", frequency_holdout.size()},
+            {"monetary_value_holdout", monetary_value_holdout.size()},
+            {"duration_holdout", duration_holdout.size()}};
+        for (const auto& [field, length] : columns)
+            if (length != 0 && length != size())
+                throw invalid_input(field, std::to_string(length),
+                                    "column length differs from the number of customers (" +
+                                        std::to_string(size()) + " frequencies)",
+                                    {source});
     }
 };
 
