@@ -174,8 +174,8 @@ void append_cohort(contractual_table& table, const cohort_curve& counts, const W
     const std::vector<double>& active = counts.active;
     if (active.size() < 2)
         throw invalid_input("period", std::to_string(active.size() == 0 ? 0 : active.size() - 1),
-                            "cohort '" + counts.cohort + "' needs counts for period 0 (the cohort size) and at least "
-                            "period 1",
+                            (counts.cohort.empty() ? std::string("the cohort") : "cohort '" + counts.cohort + "'") +
+                                " needs counts for period 0 (the cohort size) and at least period 1",
                             where(active.empty() ? std::size_t{0} : active.size() - 1));
     for (std::size_t t = 0; t < active.size(); ++t) {
         if (!std::isfinite(active[t]) || active[t] < 0)
