@@ -102,4 +102,42 @@ struct model_spend {
     }
 };
 
+/// Retention part from a contractual retention model with `conditional_survival(n, k)` and
+/// `discounted_expected_residual_lifetime(d, n)` (sBG, Fader & Hardie 2007, 2010): for a customer
+/// who has renewed n times (`renewals`, or the record's tenure), period k of the future is paid with
+/// probability P(T > n + k | T > n). With margins at the start of periods and no horizon the
+/// discounted sum is the model's DERL (FH 2010 eq. 6) in closed form; cancelled customers bring 0.
+template <class Model>
+struct model_retention {
+    Model model;
+    double renewals = 0;  ///< used when the record is not a contractual record
+
+    template <class R>
+    [[nodiscard]] double renewals_of(const R& r) const {
+        if constexpr (contractual_record<R>) return static_cast<double>(r.tenure);
+        else return renewals;
+    }
+    template <class R>
+    [[nodiscard]] static bool cancelled(const R& r) {
+        if constexpr (contractual_record<R>) return static_cast<bool>(r.churned);
+        else return false;
+    }
+    template <class R>
+    [[nodiscard]] double period_share(std::size_t k, margin_timing /*timing*/, const R& r) const {
+        if (cancelled(r)) return 0.0;
+        return static_cast<double>(model.conditional_survival(renewals_of(r), static_cast<double>(k)));
+    }
+    template <class R>
+    [[nodiscard]] double discounted_share_sum(double d, margin_timing timing, std::size_t horizon, const R& r) const {
+        if (cancelled(r)) return 0.0;
+        if (horizon == 0) {
+            const double derl = static_cast<double>(model.discounted_expected_residual_lifetime(d, renewals_of(r)));
+            return timing == margin_timing::start ? derl : derl / (1 + d);
+        }
+        double total = 0, weight = timing == margin_timing::start ? 1.0 : 1.0 / (1 + d);
+        for (std::size_t k = 1; k <= horizon; ++k, weight /= 1 + d) total += period_share(k, timing, r) * weight;
+        return total;
+    }
+};
+
 }  // namespace clv
