@@ -2,6 +2,8 @@
 // fitted parts against direct numerical integration of the definition, and batch scoring against
 // the one-customer path.
 #include <clv/models/bg_nbd.hpp>
+#include <clv/models/gamma_gamma.hpp>
+#include <clv/models/shifted_beta_geometric.hpp>
 #include <clv/models/pareto_nbd.hpp>
 #include <clv/value/lifetime_value.hpp>
 #include <clv/value/scoring.hpp>
@@ -182,4 +184,59 @@ TEST_CASE("value intervals: around the estimate, reproducible, and a point witho
         for (std::size_t c = 0; c < table.size(); ++c) inside += a.clv_lower[c] <= a.clv[c] && a.clv[c] <= a.clv_upper[c];
         CHECK(inside == table.size());
     }
+}
+
+TEST_CASE("BG/NBD x Gamma-Gamma: margin x posterior mean spend x the discounted purchase integral") {
+    // FHL 2005 "RFM and CLV": p = 6.25, q = 3.74, gamma = 15.44 on CDNOW; posterior mean spend of a
+    // customer with x repeat purchases of mean m is p (gamma + x m) / (p x + q - 1) (nu | x, m ~
+    // Gamma(q + p x, gamma + x m) and E[z | nu] = p / nu), and p gamma / (q - 1) without repeat purchases.
+    const clv::gamma_gamma<> gg({6.25, 3.74, 15.44});
+    const clv::model_spend<clv::gamma_gamma<>> spend{gg};
+    const clv::model_purchases<clv::bg_nbd<>> purchases{cdnow_bg};
+    const double delta = 0.0027, H = 78;
+    for (const clv::customer_row customer : {clv::customer_row{2, 30.43, 38.86, 22.35, 1}, clv::customer_row{0, 0, 35, 0, 1},
+                                             clv::customer_row{7, 36.0, 38.0, 55.0, 1}}) {
+        CAPTURE(customer.frequency);
+        const double x = customer.frequency, m = customer.monetary_value;
+        const double mean_spend = x > 0 ? 6.25 * (15.44 + x * m) / (6.25 * x + 3.74 - 1) : 6.25 * 15.44 / (3.74 - 1);
+        auto E = [&](double t) {
+            return cdnow_bg.conditional_expected_transactions(t, customer.frequency, customer.recency, customer.T);
+        };
+        const double v = clv::customer_value(customer, spend, purchases, clv::continuous_discounting{delta, H}, 0.3);
+        CHECK(v == doctest::Approx(0.3 * mean_spend * stieltjes_sum(E, delta, H, 20000)).epsilon(1e-7));
+    }
+}
+
+TEST_CASE("sBG retention part: the composed contractual value is DERL, and DEL adds the first period") {
+    // S(t) = B(alpha, beta + t) / B(alpha, beta) (Fader & Hardie 2007 eq. 6); a customer after n
+    // renewals pays the next renewal with S(n + 1) / S(n), undiscounted, later ones discounted
+    // (Fader & Hardie 2010 eq. 6). The sum is brute-forced here from the Beta functions.
+    const double alpha = 0.704, beta = 1.182, d = 0.1;
+    const clv::shifted_beta_geometric<> sbg({alpha, beta});
+    auto S = [&](double t) { return std::exp(std::lgamma(beta + t) - std::lgamma(alpha + beta + t) - std::lgamma(beta) +
+                                             std::lgamma(alpha + beta)); };
+    for (double n : {0.0, 1.0, 4.0}) {
+        double brute = 0;
+        for (int k = 1; k < 20000; ++k) brute += S(n + k) / S(n) * std::pow(1 + d, -(k - 1));
+        const clv::model_retention<clv::shifted_beta_geometric<>> retention{sbg, n};
+        const double value = clv::customer_value(clv::no_record{}, clv::constant_spend(100), clv::constant_rate(1),
+                                                 retention, clv::discounting{d, clv::margin_timing::start, 0});
+        CHECK(value == doctest::Approx(100 * brute).epsilon(1e-8));
+        // The period-by-period path over a horizon agrees with the partial brute-force sum.
+        double partial = 0;
+        for (int k = 1; k <= 5; ++k) partial += S(n + k) / S(n) * std::pow(1 + d, -(k - 1));
+        CHECK(clv::customer_value(clv::no_record{}, clv::constant_spend(100), clv::constant_rate(1), retention,
+                                  clv::discounting{d, clv::margin_timing::start, 5}) == doctest::Approx(100 * partial).epsilon(1e-12));
+    }
+    double del = 0;
+    for (int t = 0; t < 20000; ++t) del += S(t) * std::pow(1 + d, -t);
+    CHECK(sbg.discounted_expected_lifetime(d) == doctest::Approx(del).epsilon(1e-8));
+    // A cancelled customer is worth nothing; an active one of tenure n is valued after n renewals.
+    const clv::model_retention<clv::shifted_beta_geometric<>> by_record{sbg};
+    const clv::contractual_row gone{3, true, 1}, active{3, false, 1};
+    CHECK(clv::customer_value(gone, clv::constant_spend(100), clv::constant_rate(1), by_record,
+                              clv::discounting{d, clv::margin_timing::start, 0}) == 0);
+    CHECK(clv::customer_value(active, clv::constant_spend(100), clv::constant_rate(1), by_record,
+                              clv::discounting{d, clv::margin_timing::start, 0}) ==
+          doctest::Approx(100 * sbg.discounted_expected_residual_lifetime(d, 3.0)).epsilon(1e-12));
 }
