@@ -2,6 +2,8 @@
 
 #include "test_support.hpp"
 
+#include <optional>
+#include <random>
 #include <string>
 
 using clv::invalid_input;
@@ -81,4 +83,20 @@ TEST_CASE("unsupported or incomplete formats are rejected up front") {
     CHECK_THROWS_WITH_AS(date_format("%Y-%m-%"), doctest::Contains("unsupported directive"), invalid_input);
     CHECK_THROWS_WITH_AS(date_format("%m-%d"), doctest::Contains("needs a year"), invalid_input);
     CHECK_THROWS_WITH_AS(date_format("%Y-%m-%j"), doctest::Contains("needs a year"), invalid_input);
+}
+
+TEST_CASE("the ISO fast path agrees with the general matcher on every kind of 10-character text") {
+    const date_format fast;                  // "%Y-%m-%d": the fast path
+    const date_format general("%Y-%m-%d ");  // a trailing blank run: same dates, general matcher
+    std::mt19937 random(10);
+    const std::string alphabet = "0123456789-- x";
+    for (int trial = 0; trial < 200000; ++trial) {
+        std::string text = trial % 2 == 0 ? clv::iso_date(static_cast<std::int64_t>(random() % 4000000) - 719468) : "";
+        if (text.size() != 10) text = std::string(10, '0');
+        for (int edits = static_cast<int>(random() % 3); edits > 0; --edits) text[random() % 10] = alphabet[random() % alphabet.size()];
+        std::optional<std::int64_t> a, b;
+        try { a = fast.parse(text, "date", here); } catch (const invalid_input&) {}
+        try { b = general.parse(text, "date", here); } catch (const invalid_input&) {}
+        REQUIRE_MESSAGE(a == b, text);
+    }
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <random>
 #include <string>
 #include <tuple>
@@ -290,4 +291,195 @@ TEST_CASE("in-memory logs: bad amounts name the row; options are checked") {
     CHECK_THROWS_AS(clv::summarize(log_t{{"a", 1, 1.0}}, bad), invalid_input);
     CHECK_THROWS_WITH_AS(clv::parse_time_unit("fortnight"), doctest::Contains("fortnight"), invalid_input);
     CHECK_THROWS_AS(clv::parse_time_unit("-7"), invalid_input);
+}
+
+TEST_CASE("same-day amounts whose sum overflows are rejected at the row that overflows (issue 9, section 4)") {
+    const temp_file file("overflow.csv", "id,date,amount\n"
+                                         "a,2020-01-01,1\n"
+                                         "a,2020-01-02,1e308\n"
+                                         "a,2020-01-02,1.5e308\n"
+                                         "b,2020-01-03,1\n");
+    clv::summarize_options options;
+    options.customer_column = "id";
+    options.date_column = "date";
+    options.amount_column = "amount";
+    const std::string message = error_of(file.path(), options);
+    CAPTURE(message);
+    CHECK(message.find(file.name() + ":4:3") != std::string::npos);
+    CHECK(message.find("'1.5e+308'") != std::string::npos);
+    CHECK(message.find("customer 'a'") != std::string::npos);
+
+    SUBCASE("the same row is named when the log is out of order (rows kept, then reduced)") {
+        const temp_file shuffled("overflow_shuffled.csv", "id,date,amount\n"
+                                                          "a,2020-01-02,1e308\n"
+                                                          "b,2020-01-03,1\n"
+                                                          "a,2020-01-01,1\n"
+                                                          "a,2020-01-02,1.5e308\n");
+        const std::string again = error_of(shuffled.path(), options);
+        CAPTURE(again);
+        CHECK(again.find(shuffled.name() + ":5:3") != std::string::npos);
+        CHECK(again.find("'1.5e+308'") != std::string::npos);
+    }
+    SUBCASE("a repeat-spend total over several days that overflows is rejected too, never written as inf") {
+        const temp_file days("overflow_days.csv", "id,date,amount\n"
+                                                  "a,2020-01-01,1\n"
+                                                  "a,2020-01-02,1e308\n"
+                                                  "a,2020-01-03,1e308\n");
+        CHECK(error_of(days.path(), options).find(days.name() + ":4:3") != std::string::npos);
+    }
+}
+
+namespace {
+
+// A log with refunds, worked by hand for each policy. Day 0 is 2020-01-01.
+// a: day 0 +10; day 2 +20 -20 (net 0); day 4 +30 -5 (net 25); day 6 -8 (refund only).
+// b: day 1 -5 only. c: day 1, amount 0 (a free order, no refund).
+const std::vector<std::tuple<std::string, std::int64_t, double>> refund_log{
+    {"a", 18262, 10}, {"a", 18264, 20}, {"b", 18263, -5}, {"c", 18263, 0}, {"a", 18264, -20},
+    {"a", 18266, 30}, {"a", 18266, -5}, {"a", 18268, -8}};
+
+clv::summary_options refund_options(clv::negative_amounts policy) {
+    clv::summary_options options;
+    options.observation_end = 18271;  // 2020-01-10: day 9
+    options.negative = policy;
+    return options;
+}
+
+// The log's rows in another order, each customer's rows reversed (so out of date order).
+template <class Log>
+Log reversed_per_customer(Log log) {
+    std::reverse(log.begin(), log.end());
+    return log;
+}
+
+}  // namespace
+
+TEST_CASE("negative amounts (refunds): error by default, or dropped, or netted into their day (issue 9, section 6)") {
+    using clv::negative_amounts;
+    CHECK_THROWS_WITH_AS(clv::summarize(refund_log, refund_options(negative_amounts::error)),
+                         doctest::Contains("transactions, row 3: field 'amount': negative amount"), invalid_input);
+    CHECK_THROWS_WITH_AS(clv::summarize(refund_log, refund_options(negative_amounts::error)),
+                         doctest::Contains("drop or net"), invalid_input);
+    CHECK(clv::parse_negative_amounts("net") == negative_amounts::net);
+    CHECK_THROWS_WITH_AS(clv::parse_negative_amounts("ignore"), doctest::Contains("error, drop or net"), invalid_input);
+
+    for (const bool reversed : {false, true}) {
+        CAPTURE(reversed);
+        const auto log = reversed ? reversed_per_customer(refund_log) : refund_log;
+        SUBCASE("drop: as if the refund rows were absent") {
+            clv::summary_report report;
+            const auto t = clv::summarize(log, refund_options(negative_amounts::drop), &report);
+            CHECK(t.ids == std::vector<std::string>{"a", "c"});  // b's only row was dropped
+            const std::size_t a = 0, c = 1;
+            CHECK(t.frequency[a] == 2);       // days 2 and 4
+            CHECK(t.recency[a] == 4);
+            CHECK(t.monetary_value[a] == 25);  // (20 + 30) / 2
+            CHECK(t.frequency[c] == 0);
+            CHECK(t.T[c] == 8);
+            CHECK(report.negative_rows_dropped == 4);
+            CHECK(report.rows_used == 4);
+            CHECK(report.periods_netted_out == 0);
+        }
+        SUBCASE("net: a day netted to <= 0 by a refund is no transaction; a free order still is") {
+            clv::summary_report report;
+            const auto t = clv::summarize(log, refund_options(negative_amounts::net), &report);
+            REQUIRE(t.size() == 2);  // b's only day was a refund: b made no purchase
+            const std::size_t a = t.ids[0] == "a" ? 0 : 1, c = 1 - a;
+            CHECK(t.ids[c] == "c");
+            CHECK(t.frequency[a] == 1);  // day 4 (net 25); day 2 (net 0) and day 6 (-8) cancelled
+            CHECK(t.recency[a] == 4);
+            CHECK(t.T[a] == 9);
+            CHECK(t.monetary_value[a] == 25);
+            CHECK(t.frequency[c] == 0);
+            CHECK(t.T[c] == 8);
+            CHECK(report.periods_netted_out == 3);
+            CHECK(report.customers_netted_out == 1);
+            CHECK(report.rows_used == 8);
+        }
+    }
+}
+
+TEST_CASE("rows left out by design are counted in the report (issue 9, section 6)") {
+    // c: days 0, 2 (cal), 6, 6, 8 (holdout), 12 (after the end); d: first purchase in the holdout.
+    const std::vector<std::tuple<std::string, std::int64_t, double>> log{
+        {"c", 100, 1}, {"c", 102, 2}, {"d", 105, 9}, {"c", 106, 3}, {"c", 106, 4}, {"d", 107, 1},
+        {"c", 108, 5}, {"c", 112, 1}, {"e", 111, 1}};
+    clv::summary_options options;
+    options.calibration_end = 104;
+    options.observation_end = 110;
+    for (const bool reversed : {false, true}) {
+        clv::summary_report report;
+        const auto table = clv::summarize(reversed ? reversed_per_customer(log) : log, options, &report);
+        CHECK(table.ids == std::vector<std::string>{"c"});
+        CHECK(report.rows_after_observation_end == 2);
+        CHECK(report.late_customers == 1);
+        CHECK(report.rows_of_late_customers == 2);
+        CHECK(report.rows_used == 7);
+        CHECK(report.observation_end == 110);
+    }
+}
+
+TEST_CASE("a log in random order gives the same summary, to the bit, as in date order (issue 8, section 1)") {
+    const auto log_path = clv_test::shared_data("cdnow/CDNOW_sample.txt");
+    if (!log_path) return;
+    auto options = cdnow_options();
+    std::vector<std::tuple<std::string, std::int64_t, std::string>> log;  // amounts as text: written back unchanged
+    {
+        clv::io::csv_reader reader(*log_path, options.csv);
+        const clv::io::date_format format("%Y%m%d");
+        clv::io::csv_row row;
+        while (reader.next(row)) log.emplace_back(std::string(row[1]), format.parse(row[2], "date", row.where(2)), std::string(row[4]));
+    }
+    // A random order in which rows of the same customer and week keep their relative order (the
+    // order in which a period's amounts are added, which floating point sums depend on).
+    auto week = [](std::int64_t day) { return day >= 0 ? day / 7 : -((-day + 6) / 7); };
+    std::mt19937 random(8);
+    std::vector<std::size_t> order(log.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::shuffle(order.begin(), order.end(), random);
+    std::map<std::pair<std::string, std::int64_t>, std::vector<std::size_t>> same_day;
+    for (std::size_t i = 0; i < log.size(); ++i) same_day[{std::get<0>(log[i]), week(std::get<1>(log[i]))}].push_back(i);
+    std::map<std::pair<std::string, std::int64_t>, std::size_t> taken;
+    auto write = [&](const std::string& name, bool shuffled) {
+        std::string text = "id,date,amount\n";
+        for (std::size_t k = 0; k < log.size(); ++k) {
+            std::size_t i = k;
+            if (shuffled) {
+                const auto key = std::make_pair(std::get<0>(log[order[k]]), week(std::get<1>(log[order[k]])));
+                i = same_day[key][taken[key]++];
+            }
+            text += std::get<0>(log[i]) + "," + clv::io::iso_date(std::get<1>(log[i])) + "," + std::get<2>(log[i]) + "\n";
+        }
+        return temp_file(name, text);
+    };
+    const temp_file sorted = write("sorted.csv", false);
+    const temp_file shuffled = write("shuffled.csv", true);
+    clv::summarize_options csv;
+    csv.customer_column = "id";
+    csv.date_column = "date";
+    csv.amount_column = "amount";
+    for (const std::int64_t period : {1, 7}) {
+        CAPTURE(period);
+        csv.summary = options.summary;
+        csv.summary.period_days = period;
+        clv::summary_report sorted_report, shuffled_report;
+        const auto expected = clv::summarize_transactions(sorted.path(), csv, &sorted_report);
+        const auto got = clv::summarize_transactions(shuffled.path(), csv, &shuffled_report);
+        REQUIRE(expected.size() == 2357);
+        CHECK(got.size() == expected.size());
+        // Customers come in order of first appearance; compare them by id.
+        std::map<std::string, std::size_t> position;
+        for (std::size_t i = 0; i < got.size(); ++i) position[got.ids[i]] = i;
+        std::size_t differing = 0;
+        for (std::size_t i = 0; i < expected.size(); ++i) {
+            const std::size_t j = position.at(expected.ids[i]);
+            differing += got.frequency[j] != expected.frequency[i] || got.recency[j] != expected.recency[i] ||
+                         got.T[j] != expected.T[i] || got.monetary_value[j] != expected.monetary_value[i] ||
+                         got.frequency_holdout[j] != expected.frequency_holdout[i] ||
+                         got.monetary_value_holdout[j] != expected.monetary_value_holdout[i] ||
+                         got.duration_holdout[j] != expected.duration_holdout[i];
+        }
+        CHECK(differing == 0);
+        CHECK(shuffled_report.rows_used == sorted_report.rows_used);
+    }
 }

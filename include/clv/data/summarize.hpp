@@ -14,16 +14,20 @@
 // With CDNOW_sample.txt this reproduces BTYD's cdnowSummary$cbs exactly (see tests/test_summarize.cpp).
 #pragma once
 
-#include <clv/core/errors.hpp>
-#include <clv/data/customer_table.hpp>
 #include <clv/core/calendar.hpp>
+#include <clv/core/errors.hpp>
 #include <clv/core/location.hpp>
+#include <clv/data/customer_table.hpp>
+#include <clv/data/detail/rows_by_customer.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <map>
+#include <limits>
 #include <optional>
+#include <ranges>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +54,26 @@ inline double parse_time_unit(std::string_view text) {
     return days;
 }
 
+/// What a negative amount (a refund or cancellation) in a transaction log means.
+enum class negative_amounts {
+    error,  ///< the log is rejected at the first negative amount (the default: nothing is guessed)
+    drop,   ///< rows with a negative amount are left out, as if absent from the log (and counted)
+    /// Amounts are summed into their period's net total. A period that holds a negative amount and
+    /// whose net total is zero or less is not a transaction (the refund cancelled the purchase): it
+    /// counts neither as the first purchase nor as a repeat, and its total is not spend. A period
+    /// without negative amounts counts as usual even when its total is 0 (free orders, logs
+    /// without amounts), so a log without refunds gives the same summary as with `error`.
+    net,
+};
+
+/// "error", "drop" or "net" (the program's --negative-amounts).
+inline negative_amounts parse_negative_amounts(std::string_view text) {
+    if (text == "error") return negative_amounts::error;
+    if (text == "drop") return negative_amounts::drop;
+    if (text == "net") return negative_amounts::net;
+    throw invalid_input("negative amounts", std::string(text), "expected error, drop or net");
+}
+
 /// How transactions become a summary. Dates are day numbers (days since 1970-01-01, see
 /// clv/io/dates.hpp); both ends are inclusive.
 struct summary_options {
@@ -58,6 +82,7 @@ struct summary_options {
                                      ///< 1970-01-01) are one transaction; 1 = same day, as lifetimes' 'D'
     std::optional<std::int64_t> observation_end;  ///< default: the last date in the log; later rows are ignored
     std::optional<std::int64_t> calibration_end;  ///< when set: calibration summary plus holdout columns
+    negative_amounts negative = negative_amounts::error;  ///< refunds: see `negative_amounts`
 
     /// Throws `invalid_input` for a non-positive unit or period, or a calibration end after the
     /// observation end.
@@ -72,14 +97,29 @@ struct summary_options {
     }
 };
 
-/// Builds a summary from transactions fed one at a time, in any order.
+/// What a summary left out by design, so that a caller can say it (nothing disappears silently).
+struct summary_report {
+    std::size_t rows_used = 0;                    ///< rows that went into the summary
+    std::size_t rows_after_observation_end = 0;   ///< dated after the observation end
+    std::size_t rows_of_late_customers = 0;       ///< rows of `late_customers`
+    std::size_t late_customers = 0;               ///< customers whose first purchase is after the calibration end
+    std::size_t negative_rows_dropped = 0;        ///< negative amounts left out (negative_amounts::drop)
+    std::size_t periods_netted_out = 0;           ///< periods cancelled by refunds (negative_amounts::net)
+    std::size_t customers_netted_out = 0;         ///< customers left without any purchase (negative_amounts::net)
+    std::int64_t observation_end = 0;             ///< the observation end used (day number)
+};
+
+/// Builds a summary from transactions fed one at a time, in any order, in one pass over them in
+/// the common cases.
 ///
-/// Memory grows with customers, not transactions: each customer keeps running counts and sums.
-/// That is exact as long as a customer's rows come in date order (the usual case: logs are
-/// written in time order). A row dated before the customer's latest period cannot be placed
-/// without the set of periods seen, so such customers are only flagged; `needs_replay()` then
-/// asks the caller to feed the same rows again, and on that second pass only the flagged
-/// customers keep their distinct purchase periods (an ordered map each).
+/// It starts by streaming: each customer keeps running totals (memory per customer), exact while
+/// every customer's rows come in date order (logs written in time order or grouped by customer).
+/// At the first row dated before its customer's latest period the rows are needed: `add` returns
+/// false, and the caller feeds every row again (`summarize_in_passes` does this). They are then kept
+/// compactly (customer index, period, amount: 16 bytes a row, grouped by blocks of customers) and
+/// reduced per customer after a stable sort by period. Both ways sum each customer's amounts in the
+/// same order, so they give the same summary, to the bit. In a log whose order is random the first
+/// out-of-order row comes within a few rows, so the file is read once in practice.
 class transaction_summarizer {
 public:
     explicit transaction_summarizer(summary_options options, std::string amount_field = "amount")
@@ -87,216 +127,299 @@ public:
         options_.check();
     }
 
-    /// Adds one purchase of `amount` (finite, >= 0) on day number `day`. `where` (a
-    /// source_location or a callable returning one) is used only in error messages.
+    /// Adds one purchase of `amount` (finite; negative per `summary_options::negative`) on day
+    /// number `day`. `where` (a source_location or a callable returning one) is used only in error
+    /// messages. Returns false when the caller must stop and feed every row again from the first.
     template <location_source Where>
-    void add(std::string_view customer, std::int64_t day, double amount, const Where& where) {
-        if (!std::isfinite(amount) || amount < 0) {
-            throw invalid_input(amount_field_, to_message_string(amount), "must be a finite non-negative amount",
+    [[nodiscard]] bool add(std::string_view customer, std::int64_t day, double amount, const Where& where) {
+        if (!std::isfinite(amount) || (amount < 0 && options_.negative == negative_amounts::error)) {
+            throw invalid_input(amount_field_, to_message_string(amount),
+                                std::isfinite(amount) ? "negative amount (a refund? see the negative amounts option: "
+                                                        "error, drop or net)"
+                                                      : "must be a finite amount",
                                 locate(where));
         }
         if (customer.empty()) throw invalid_input("customer", "", "empty customer id", locate(where));
-        if (options_.observation_end && day > *options_.observation_end) return;
-        const std::int64_t period = period_of(day);
-        const std::size_t hash = std::hash<std::string_view>{}(customer);
-        std::uint64_t& slot = slots_[find_slot(customer, hash)];
-        if (replaying_) {
-            if (slot == 0) return;
-            const auto periods = replay_periods_.find(customer_of(slot));
-            if (periods != replay_periods_.end()) periods->second[period] += amount;
-            return;
+        if (day < -max_day || day > max_day)
+            throw invalid_input("date", std::to_string(day), "day number out of range", locate(where));
+        if (amount < 0 && options_.negative == negative_amounts::drop) {
+            ++report_.negative_rows_dropped;
+            return true;
+        }
+        if (options_.observation_end && day > *options_.observation_end) {
+            ++report_.rows_after_observation_end;
+            return true;
+        }
+        const std::int32_t period = period_of(day);
+        if (phase_ == phase::locating) {
+            if (customer == culprit_id_) culprit_rows_.push_back({period, amount, locate(where)});
+            return true;
         }
         last_day_ = std::max(last_day_.value_or(day), day);
-        if (slot == 0) {
-            if (states_.size() + 1 > (~tag_mask)) throw invalid_input("customer", std::string(customer), "more than 2^32 - 1 customers");
-            slot = (hash & tag_mask) | (states_.size() + 1);
-            id_text_.append(customer);
-            id_ends_.push_back(id_text_.size());
-            states_.push_back({period, period});
-            if (2 * states_.size() > slots_.size()) grow();
-            return;
+        ++report_.rows_used;
+        const auto [index, inserted] = ids_.insert(customer);
+        if (phase_ == phase::collecting) {
+            rows_.append({index, period, amount});
+            return true;
         }
-        customer_state& state = states_[customer_of(slot)];
-        if (period == state.current || period == state.first) {
-            add_to_period(state, period, amount);
-        } else if (period > state.current) {
-            open_period(state, period, amount);
-        } else {
-            state.out_of_order = true;
+        if (inserted) histories_.emplace_back();
+        history& h = histories_[index];
+        if (h.open != none && period < h.open) {
+            start_collecting();
+            return false;
         }
+        if (!add_to_history(h, period, amount)) throw overflow(customer, period, amount, locate(where));
+        return true;
     }
 
-    /// True when some customer's rows came out of date order and the rows must be fed again.
-    [[nodiscard]] bool needs_replay() const noexcept {
-        if (replaying_) return false;
-        for (const auto& state : states_) {
-            if (state.out_of_order) return true;
+    /// True when the caller must feed every row again: after `add` returned false (the rows are
+    /// needed), or when a sum overflowed while rows were reduced (the row to blame is looked for).
+    /// Throws the overflow's `invalid_input` after the pass that located it.
+    [[nodiscard]] bool needs_another_pass() {
+        if (restart_pending_) {
+            restart_pending_ = false;
+            return true;
         }
+        if (phase_ == phase::collecting && !reduced_) return reduce_collected_rows();
+        if (phase_ == phase::locating) throw located_overflow();
         return false;
     }
 
-    /// Starts the second pass: feed every row again with `add`; only out-of-order customers use them.
-    void begin_replay() {
-        replaying_ = true;
-        for (std::size_t i = 0; i < states_.size(); ++i) {
-            if (states_[i].out_of_order) replay_periods_[i];
+    /// The summary, customers in order of their first (counted) row. Customers whose first
+    /// purchase is after the calibration end are left out (lifetimes and BTYD do the same), and
+    /// counted in `report()`. Throws `invalid_input` when no customer is left.
+    [[nodiscard]] customer_table finish() {
+        if (phase_ == phase::streaming) {
+            const std::int32_t end_period = start_table();
+            for (std::size_t i = 0; i < histories_.size(); ++i) append_customer(i, histories_[i], end_period);
+            histories_ = {};
         }
+        if (table_.empty()) {
+            throw invalid_input("", "", "no customer made a first purchase on or before " +
+                                            iso_date(options_.calibration_end.value_or(report_.observation_end)));
+        }
+        return std::move(table_);
     }
 
-    /// The summary, customers in order of their first (counted) row. Customers whose first
-    /// purchase is after the calibration end are left out (lifetimes and BTYD do the same).
-    /// Throws `invalid_input` when no customer is left.
-    [[nodiscard]] customer_table finish() {
-        for (auto& [index, periods] : replay_periods_) rebuild(states_[index], periods);
-        if (!last_day_) throw invalid_input("", "", "no transactions on or before the observation end");
-        const std::int64_t observation_end = options_.observation_end.value_or(*last_day_);
-        if (options_.calibration_end && *options_.calibration_end > observation_end) {
-            throw invalid_input("calibration end", iso_date(*options_.calibration_end),
-                                "is after the observation end " + iso_date(observation_end));
+    /// Starts loading what `add` will look up for `customer` (a cache miss on large logs), so that
+    /// a reader can parse the rest of the row meanwhile. Optional.
+    void prefetch(std::string_view customer) const noexcept {
+        if (phase_ != phase::locating) ids_.prefetch(customer);
+    }
+
+    /// What was left out, valid after `finish`.
+    [[nodiscard]] const summary_report& report() const noexcept { return report_; }
+
+private:
+    static constexpr std::int32_t none = std::numeric_limits<std::int32_t>::min();
+    static constexpr std::int64_t max_day = std::numeric_limits<std::int32_t>::max();
+    enum class phase { streaming, collecting, locating };
+
+    // One customer's purchase periods, fed in period order: totals of the periods counted so far
+    // and the open (latest) period, which counts or not once its net total is known.
+    struct history {
+        std::int32_t first = none;             // first counted purchase period
+        std::int32_t open = none;              // latest period seen, not yet counted
+        std::int32_t last_calibration = none;  // latest repeat period in the calibration period
+        std::uint32_t calibration_count = 0;   // repeat periods in the calibration period
+        std::uint32_t holdout_count = 0;
+        std::uint32_t rows = 0;
+        double open_total = 0;
+        double calibration_sum = 0;            // spend in repeat periods of the calibration period
+        double holdout_sum = 0;
+        bool open_has_refund = false;
+    };
+    struct located_row {
+        std::int32_t period;
+        double amount;
+        source_location where;
+    };
+
+    [[nodiscard]] std::int32_t period_of(std::int64_t day) const noexcept {
+        const std::int64_t k = options_.period_days;
+        return static_cast<std::int32_t>(day >= 0 ? day / k : -((-day + k - 1) / k));  // floor division
+    }
+    [[nodiscard]] bool in_calibration(std::int32_t period) const noexcept {
+        return !options_.calibration_end || period <= period_of(*options_.calibration_end);
+    }
+
+    // Adds a row of a period no earlier than h.open; false when a sum it enters is not finite.
+    bool add_to_history(history& h, std::int32_t period, double amount) {
+        if (period != h.open) {
+            close_period(h);
+            h.open = period;
         }
-        const std::int64_t end_period = period_of(options_.calibration_end.value_or(observation_end));
+        ++h.rows;
+        h.open_total += amount;
+        h.open_has_refund = h.open_has_refund || amount < 0;
+        if (!std::isfinite(h.open_total)) return false;
+        if (h.first == none) return true;  // the open period would be the first: not spend
+        return std::isfinite((in_calibration(period) ? h.calibration_sum : h.holdout_sum) + h.open_total);
+    }
+
+    // Counts the open period (see negative_amounts::net for when a refunded one does not count).
+    void close_period(history& h) {
+        if (h.open == none) return;
+        if (h.open_total <= 0 && h.open_has_refund) {
+            ++report_.periods_netted_out;
+        } else if (h.first == none) {
+            h.first = h.open;
+        } else if (in_calibration(h.open)) {
+            ++h.calibration_count;
+            h.calibration_sum += h.open_total;
+            h.last_calibration = h.open;
+        } else {
+            ++h.holdout_count;
+            h.holdout_sum += h.open_total;
+        }
+        h.open = none;
+        h.open_total = 0;
+        h.open_has_refund = false;
+    }
+
+    invalid_input overflow(std::string_view customer, std::int32_t period, double amount, source_location where) const {
+        return invalid_input(amount_field_, to_message_string(amount),
+                             "the amounts of customer '" + std::string(customer) + "' up to " +
+                                 iso_date(std::int64_t{period} * options_.period_days) +
+                                 " sum to more than a double can hold",
+                             std::move(where));
+    }
+
+    void start_collecting() {
+        phase_ = phase::collecting;
+        restart_pending_ = true;
+        histories_ = {};
+        ids_ = {};
+        report_ = {};
+        last_day_.reset();
+    }
+
+    // The observation end and the last period of the calibration; prepares the table.
+    std::int32_t start_table() {
+        if (!last_day_) throw invalid_input("", "", "no transactions on or before the observation end");
+        report_.observation_end = options_.observation_end.value_or(*last_day_);
+        if (options_.calibration_end && *options_.calibration_end > report_.observation_end) {
+            throw invalid_input("calibration end", iso_date(*options_.calibration_end),
+                                "is after the observation end " + iso_date(report_.observation_end));
+        }
+        table_ = {};
+        const std::size_t customers = ids_.size();
+        for (auto* column : {&table_.frequency, &table_.recency, &table_.T, &table_.monetary_value, &table_.weight})
+            column->reserve(customers);
+        table_.ids.reserve(customers);
+        return period_of(options_.calibration_end.value_or(report_.observation_end));
+    }
+
+    void append_customer(std::size_t index, history& h, std::int32_t end_period) {
+        close_period(h);
+        if (h.first == none) {
+            ++report_.customers_netted_out;
+            return;
+        }
+        if (h.first > end_period) {
+            ++report_.late_customers;
+            report_.rows_of_late_customers += h.rows;
+            return;
+        }
         // Days first, then one division: 213 days in weeks is exactly BTYD's 213 / 7.
         auto time = [&](std::int64_t periods) {
             return static_cast<double>(periods * options_.period_days) / options_.unit_days;
         };
         auto mean = [](double sum, std::uint32_t count) { return count == 0 ? 0.0 : sum / count; };
+        table_.push_back(std::string(ids_.id(index)),
+                         {static_cast<double>(h.calibration_count),
+                          h.calibration_count == 0 ? 0.0 : time(std::int64_t{h.last_calibration} - h.first),
+                          time(std::int64_t{end_period} - h.first), mean(h.calibration_sum, h.calibration_count), 1.0});
+        if (options_.calibration_end) {
+            table_.frequency_holdout.push_back(static_cast<double>(h.holdout_count));
+            table_.monetary_value_holdout.push_back(mean(h.holdout_sum, h.holdout_count));
+            table_.duration_holdout.push_back(time(std::int64_t{period_of(report_.observation_end)} - end_period));
+        }
+    }
 
-        customer_table table;
-        for (std::size_t i = 0; i < states_.size(); ++i) {
-            const customer_state& s = states_[i];
-            if (s.first > end_period) continue;
-            table.push_back(std::string(id(i)), {static_cast<double>(s.calibration_count),
-                                       s.calibration_count == 0 ? 0.0 : time(s.last_calibration - s.first),
-                                       time(end_period - s.first), mean(s.calibration_sum, s.calibration_count), 1.0});
-            if (options_.calibration_end) {
-                table.frequency_holdout.push_back(static_cast<double>(s.holdout_count));
-                table.monetary_value_holdout.push_back(mean(s.holdout_sum, s.holdout_count));
-                table.duration_holdout.push_back(time(period_of(observation_end) - end_period));
+    // Sorts each customer's rows by period (stable: same-period amounts keep their order, as when
+    // streaming) and reduces them. True when a sum overflowed: the pass that follows finds its row.
+    bool reduce_collected_rows() {
+        reduced_ = true;
+        const std::int32_t end_period = start_table();
+        ids_.drop_lookup();
+        std::optional<std::uint32_t> overflowed;
+        rows_.drain(ids_.size(), [&](std::uint32_t customer, std::span<detail::compact_row> rows) {
+            if (overflowed) return;
+            detail::stable_sort_by_period(rows);
+            history h;
+            for (const auto& row : rows) {
+                if (!add_to_history(h, row.period, row.amount)) {
+                    overflowed = customer;
+                    return;
+                }
             }
+            append_customer(customer, h, end_period);
+        });
+        if (!overflowed) return false;
+        phase_ = phase::locating;
+        culprit_id_ = std::string(ids_.id(*overflowed));
+        table_ = {};
+        return true;
+    }
+
+    invalid_input located_overflow() {
+        std::stable_sort(culprit_rows_.begin(), culprit_rows_.end(),
+                         [](const located_row& a, const located_row& b) { return a.period < b.period; });
+        history h;
+        for (auto& row : culprit_rows_) {
+            if (!add_to_history(h, row.period, row.amount)) return overflow(culprit_id_, row.period, row.amount, row.where);
         }
-        if (table.empty()) {
-            throw invalid_input("", "", "no customer made a first purchase on or before " +
-                                            iso_date(options_.calibration_end.value_or(observation_end)));
-        }
-        return table;
-    }
-
-private:
-    // Running totals of one customer, exact while its rows arrive in date order.
-    struct customer_state {
-        std::int64_t first;              // first purchase period
-        std::int64_t current;            // latest purchase period seen
-        std::int64_t last_calibration = 0;  // latest repeat period in the calibration period
-        double calibration_sum = 0;      // spend in repeat periods of the calibration period
-        double holdout_sum = 0;
-        std::uint32_t calibration_count = 0;  // repeat periods in the calibration period
-        std::uint32_t holdout_count = 0;
-        bool out_of_order = false;
-    };
-
-    [[nodiscard]] std::string_view id(std::size_t customer) const noexcept {
-        const std::size_t begin = customer == 0 ? 0 : id_ends_[customer - 1];
-        return std::string_view(id_text_).substr(begin, id_ends_[customer] - begin);
-    }
-    [[nodiscard]] static std::size_t customer_of(std::uint64_t slot) noexcept {
-        return static_cast<std::size_t>((slot & ~tag_mask) - 1);
-    }
-    // The slot holding `customer`, or the empty slot where it belongs.
-    [[nodiscard]] std::size_t find_slot(std::string_view customer, std::size_t hash) const noexcept {
-        const std::size_t mask = slots_.size() - 1;
-        for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-            const std::uint64_t slot = slots_[i];
-            if (slot == 0 || ((slot & tag_mask) == (hash & tag_mask) && id(customer_of(slot)) == customer)) return i;
-        }
-    }
-    // Doubles the table, keeping the load factor at most 1/2.
-    void grow() {
-        std::vector<std::uint64_t> old(slots_.size() * 2);
-        old.swap(slots_);
-        for (const std::uint64_t slot : old) {
-            if (slot == 0) continue;
-            const std::string_view customer = id(customer_of(slot));
-            slots_[find_slot(customer, std::hash<std::string_view>{}(customer))] = slot;
-        }
-    }
-
-    [[nodiscard]] std::int64_t period_of(std::int64_t day) const noexcept {
-        const std::int64_t k = options_.period_days;
-        return day >= 0 ? day / k : -((-day + k - 1) / k);  // floor division
-    }
-    [[nodiscard]] bool in_calibration(std::int64_t period) const noexcept {
-        return !options_.calibration_end || period <= period_of(*options_.calibration_end);
-    }
-
-    // A further purchase in an already counted period: only repeat periods' spend is kept.
-    void add_to_period(customer_state& s, std::int64_t period, double amount) const {
-        if (period == s.first) return;
-        (in_calibration(period) ? s.calibration_sum : s.holdout_sum) += amount;
-    }
-
-    // The first purchase in a period later than every one seen so far.
-    void open_period(customer_state& s, std::int64_t period, double amount) const {
-        s.current = period;
-        if (in_calibration(period)) {
-            ++s.calibration_count;
-            s.calibration_sum += amount;
-            s.last_calibration = period;
-        } else {
-            ++s.holdout_count;
-            s.holdout_sum += amount;
-        }
-    }
-
-    // Recomputes an out-of-order customer from its distinct periods, in date order.
-    void rebuild(customer_state& s, const std::map<std::int64_t, double>& periods) const {
-        s = {periods.begin()->first, periods.begin()->first};
-        for (auto it = std::next(periods.begin()); it != periods.end(); ++it) open_period(s, it->first, it->second);
+        return invalid_input("customer", culprit_id_, "the customer's amounts sum to more than a double can hold");
     }
 
     summary_options options_;
     std::string amount_field_;
-    // Customer id -> position in states_, by open addressing with linear probing. A slot holds
-    // the high 32 bits of the id's hash and the position + 1 (0: empty); a lookup usually reads
-    // one slot and one id. std::unordered_map, which chases a heap node per probe, made the
-    // summary of 10^7 rows by 10^6 customers three times slower (bench/bench_summarize.cpp).
-    static constexpr std::uint64_t tag_mask = 0xFFFF'FFFF'0000'0000u;
-    std::vector<std::uint64_t> slots_ = std::vector<std::uint64_t>(1024);  // size: a power of two
-    std::string id_text_;                // every customer's id, back to back, first-appearance order
-    std::vector<std::size_t> id_ends_;   // end of customer i's id in id_text_
-    std::vector<customer_state> states_;
+    phase phase_ = phase::streaming;
+    bool restart_pending_ = false;
+    bool reduced_ = false;
+    detail::customer_ids ids_;
+    std::vector<history> histories_;          // streaming: one per customer
+    detail::rows_by_customer rows_;           // collecting: every row kept
+    std::string culprit_id_;                  // locating: the customer whose sum overflowed
+    std::vector<located_row> culprit_rows_;
     std::optional<std::int64_t> last_day_;
-    bool replaying_ = false;
-    std::map<std::size_t, std::map<std::int64_t, double>> replay_periods_;
+    summary_report report_;
+    customer_table table_;
 };
 
-/// Feeds the transactions to `summarizer` with `feed()`, a second time when some customer's rows
-/// came out of date order (see `transaction_summarizer`), and returns the summary.
+/// Calls `feed()` (which adds every transaction to `summarizer`, stopping early when `add` returns
+/// false) as many times as the summarizer needs (see `transaction_summarizer`: once for a log in
+/// date order, about once for a log in random order), and returns the summary.
 template <class Feed>
-customer_table summarize_with_replay(transaction_summarizer& summarizer, Feed&& feed) {
-    feed();
-    if (summarizer.needs_replay()) {
-        summarizer.begin_replay();
+customer_table summarize_in_passes(transaction_summarizer& summarizer, Feed&& feed) {
+    do {
         feed();
-    }
+    } while (summarizer.needs_another_pass());
     return summarizer.finish();
 }
 
 /// Summarizes an in-memory log. Each element of `transactions` unpacks as
 /// `const auto& [customer, day, amount]` (a std::tuple or a plain struct of a string-like id,
-/// a day number and an amount). Needs a forward range: an unsorted log is read twice.
+/// a day number and an amount). Needs a forward range: it may be read more than once. When
+/// `report` is given it receives what was left out (see `summary_report`).
 template <std::ranges::forward_range Transactions>
-customer_table summarize(const Transactions& transactions, const summary_options& options = {}) {
+customer_table summarize(const Transactions& transactions, const summary_options& options = {},
+                         summary_report* report = nullptr) {
     transaction_summarizer summarizer(options);
     auto feed = [&] {
         std::size_t row = 0;
         for (const auto& transaction : transactions) {
             ++row;
             const auto& [customer, day, amount] = transaction;
-            summarizer.add(std::string_view(customer), static_cast<std::int64_t>(day), static_cast<double>(amount),
-                           [&] { return source_location{"transactions, row " + std::to_string(row), 0, 0}; });
+            if (!summarizer.add(std::string_view(customer), static_cast<std::int64_t>(day), static_cast<double>(amount),
+                                [&] { return source_location{"transactions, row " + std::to_string(row), 0, 0}; }))
+                return;
         }
     };
-    return summarize_with_replay(summarizer, feed);
+    customer_table table = summarize_in_passes(summarizer, feed);
+    if (report) *report = summarizer.report();
+    return table;
 }
 
 }  // namespace clv

@@ -10,6 +10,7 @@
 #include <clv/core/errors.hpp>
 #include <clv/core/location.hpp>
 
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -73,6 +74,7 @@ public:
             throw invalid_input("delimiter", std::string(1, options_.delimiter),
                                 "a quote or line break cannot separate fields", {name_});
         }
+        for (int c = 0; c < 256; ++c) ends_field_[c] = c == '\n' || c == '\r' || is_separator(c);
         fill();
         if (end_ >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
         csv_row first;
@@ -191,7 +193,7 @@ private:
             const char* begin = buffer_.data() + pos_;
             const char* end = buffer_.data() + end_;
             const char* p = begin;
-            while (p != end && *p != '\n' && *p != '\r' && !is_separator(static_cast<unsigned char>(*p))) ++p;
+            while (p != end && !ends_field_[static_cast<unsigned char>(*p)]) ++p;
             row.text_.append(begin, p);
             pos_ += static_cast<std::size_t>(p - begin);
             check_length(row);
@@ -241,6 +243,7 @@ private:
     std::size_t end_ = 0;
     std::size_t line_ = 1;
     std::vector<std::string> columns_;
+    std::array<bool, 256> ends_field_{};  // line breaks and separators: one lookup per byte of a plain field
     std::optional<csv_row> pending_;  // the first record of a header-less file
 };
 

@@ -52,6 +52,7 @@ public:
         if (!year || (day_of_year ? (month || day) : !(month && day))) {
             throw invalid_input("date format", format_, "needs a year and either a month and a day or %j");
         }
+        iso_ = format_ == "%Y-%m-%d";
     }
 
     [[nodiscard]] const std::string& str() const noexcept { return format_; }
@@ -60,6 +61,9 @@ public:
     /// `where` when the text does not match the format or is not a calendar date.
     template <location_source Where>
     [[nodiscard]] std::int64_t parse(std::string_view text, std::string_view field, const Where& where) const {
+        if (iso_) {
+            if (const auto day = try_parse_iso(text)) return *day;
+        }
         bool matched = false;
         if (const auto day = try_parse(text, matched)) return *day;
         throw invalid_input(std::string(field), std::string(text),
@@ -97,6 +101,24 @@ private:
             }
         }
         return std::nullopt;
+    }
+
+    // The common case of ISO dates written in full (YYYY-MM-DD, nothing around), without the
+    // general matcher: a third of the time of summarizing a large log went into it. Anything else
+    // (including every bad date) takes the general path, which gives the same day or the error.
+    [[nodiscard]] static std::optional<std::int64_t> try_parse_iso(std::string_view text) noexcept {
+        if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+        int value[3] = {0, 0, 0};
+        constexpr std::size_t begin[3] = {0, 5, 8}, end[3] = {4, 7, 10};
+        for (int part = 0; part < 3; ++part) {
+            for (std::size_t i = begin[part]; i < end[part]; ++i) {
+                const unsigned digit = static_cast<unsigned char>(text[i]) - static_cast<unsigned>('0');
+                if (digit > 9) return std::nullopt;
+                value[part] = value[part] * 10 + static_cast<int>(digit);
+            }
+        }
+        if (value[1] < 1 || value[1] > 12 || value[2] < 1) return std::nullopt;
+        return day_number(value[0], static_cast<unsigned>(value[1]), static_cast<unsigned>(value[2]));
     }
 
     // The day number, or nothing; `matched` tells a text that fits the format but names no real
@@ -151,6 +173,7 @@ private:
     }
 
     std::string format_;
+    bool iso_ = false;  // format_ is "%Y-%m-%d"
 };
 
 /// Parses an ISO 8601 date (YYYY-MM-DD), e.g. from a command-line option.
