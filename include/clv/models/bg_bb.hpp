@@ -174,9 +174,8 @@ public:
 
     /// P(alive at opportunity n + 1 | x, t_x, n) (FHS eq. 11):
     /// B(alpha + x, beta + n - x)/B(alpha, beta) * B(gamma, delta + n + 1)/B(gamma, delta) / L,
-    /// the probability that the customer is still active at the next opportunity. (BTYD's
-    /// bgbb.PAlive is the same quantity; lifetimes' conditional_probability_alive with its default
-    /// m_periods_in_future = 0 is P(alive at n), probability_alive_at(0, ...) here.)
+    /// the probability that the customer is still active at the next opportunity (as BTYD's
+    /// bgbb.PAlive; lifetimes' conditional_probability_alive(m, ...) is probability_alive_at(m, ...)).
     Real probability_alive(Real x, Real t_x, Real n) const { return probability_alive_at(Real(1), x, t_x, n); }
 
     /// P(alive at opportunity n + m | x, t_x, n) = P(alive at n | history) * B(gamma, delta + n + m)/B(gamma, delta + n)
