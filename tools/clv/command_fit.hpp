@@ -7,10 +7,13 @@
 
 #include <CLI/CLI.hpp>
 
-#include <fstream>
+#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace clv_cli {
 
@@ -25,36 +28,57 @@ inline void add_fit_command(CLI::App& app) {
         summary_input input;
         double penalty = 0;
         std::string output;
-        std::string time_unit = "unspecified";
+        std::string time_unit;
+        bool allow_unconverged = false;
     };
     auto opt = std::make_shared<options>();
     auto* cmd = app.add_subcommand("fit", "Fit a transaction model (BG/NBD, Pareto/NBD, MBG/NBD) by maximum "
                                           "likelihood to a customer summary; prints the fit as JSON");
     cmd->add_option("--model", opt->model, "bgnbd, pnbd or mbgnbd")->required()
-        ->check(CLI::IsMember({"bgnbd", "pnbd", "mbgnbd"}));
+        ->check(CLI::IsMember(transaction_model_names));
     add_summary_input_options(*cmd, opt->input);
-    cmd->add_option("--penalty", opt->penalty, "L2 penalty on the log-parameters (lifetimes' penalizer_coef); default 0")
+    cmd->add_option("--penalty", opt->penalty,
+                    "L2 penalty on the log-parameters (unit-free; not lifetimes' penalizer_coef, which penalises "
+                    "the squared parameters); default 0")
         ->check(non_negative_number());
-    cmd->add_option("--output", opt->output, "also write the JSON to this model file (read by clv predict)");
+    cmd->add_option("--output", opt->output,
+                    "also write the JSON to this model file (read by clv predict); only for a converged fit unless "
+                    "--allow-unconverged");
     cmd->add_option("--time-unit", opt->time_unit,
-                    "time unit of the summary (day, week, month, ...); recorded in the model file");
+                    "time unit of the summary: day, week, month, year or a number of days; recorded in the model file");
+    cmd->add_flag("--allow-unconverged", opt->allow_unconverged,
+                  "write the model file even when the fit did not converge (marked \"converged\": false)");
 
     cmd->callback([opt] {
+        if (!opt->output.empty())
+            clv::io::check_output_is_not_input(opt->output, std::vector<std::filesystem::path>{opt->input.path},
+                                               "--output");
+        std::optional<clv::time_unit> unit;
+        if (!opt->time_unit.empty()) unit = clv::time_unit::parse(opt->time_unit, "--time-unit");
         const clv::customer_table customers = read_summary(opt->input);
         const clv::compressed_table compressed = clv::compress(customers);
         clv::fit::fit_options fit_options;
         fit_options.penalty = opt->penalty;
-        const nlohmann::ordered_json result = with_transaction_model(opt->model, [&]<class M>() {
-            return fit_to_json(M::fit(compressed.unique.columns(), fit_options), opt->time_unit);
+        nlohmann::ordered_json result = with_transaction_model(opt->model, [&]<class M>() {
+            return fit_to_json(M::fit(compressed.unique.columns(), fit_options), unit ? unit->name : "");
         });
+        add_data_description(result, unit, customers);
         const std::string text = result.dump(2);
         std::cout << text << '\n';
-        if (!opt->output.empty()) {
-            std::ofstream out(opt->output);
-            if (!(out << text << '\n')) throw clv::invalid_input("--output", opt->output, "cannot write the model file");
+        std::cout.flush();
+        const bool converged = result["converged"].get<bool>();
+        const bool write = !opt->output.empty() && (converged || opt->allow_unconverged);
+        if (write) clv::io::write_file_atomically(opt->output, [&](std::ostream& out) { out << text << '\n'; });
+        if (!converged) {
+            const std::string status = result["status"].get<std::string>();
+            std::string message = status.rfind("did not converge", 0) == 0 ? "the fit " + status
+                                                                            : "the fit did not converge: " + status;
+            if (write)
+                message += "; " + opt->output + " was written marked \"converged\": false (--allow-unconverged)";
+            else if (!opt->output.empty())
+                message += "; no model file written (--allow-unconverged writes it, marked as not converged)";
+            throw not_converged(message);
         }
-        if (!result["converged"].get<bool>())
-            throw not_converged("the fit did not converge: " + result["status"].get<std::string>());
     });
 }
 

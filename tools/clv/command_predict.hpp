@@ -8,8 +8,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <deque>
-#include <fstream>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -19,6 +20,24 @@
 #include <vector>
 
 namespace clv_cli {
+
+/// The largest N of --pmf: N + 1 columns per customer (each a sum of up to N terms) must stay cheap.
+inline constexpr unsigned max_pmf = 1000;
+
+/// Warns on stderr when the summary's T does not overlap the fitted data's T range: customers many
+/// times older or younger than any the model saw are the mark of a summary in another time unit.
+inline void warn_if_T_outside_fitted_range(const clv::customer_table& customers, const nlohmann::json& range) {
+    if (customers.T.empty() || !range.is_object() || !range.contains("min") || !range.contains("max") ||
+        !range["min"].is_number() || !range["max"].is_number())
+        return;
+    const double fitted_min = range["min"].get<double>(), fitted_max = range["max"].get<double>();
+    const auto [low, high] = std::minmax_element(customers.T.begin(), customers.T.end());
+    if (*high > 2 * fitted_max || *high < fitted_min / 2)
+        std::cerr << "clv: warning: the summary's T runs from " << format_number(*low) << " to "
+                  << format_number(*high) << " but the model was fitted to T from " << format_number(fitted_min)
+                  << " to " << format_number(fitted_max)
+                  << "; check that the summary is in the model's time unit\n";
+}
 
 inline void add_predict_command(CLI::App& app) {
     struct options {
@@ -30,13 +49,14 @@ inline void add_predict_command(CLI::App& app) {
         std::string time_unit;
         bool alive_at_horizon = false;
         std::optional<unsigned> pmf;
+        bool allow_unconverged = false;
     };
     auto opt = std::make_shared<options>();
     auto* cmd = app.add_subcommand("predict", "Predict each customer's expected transactions in the next HORIZON "
                                               "time units, probability alive, and optionally DERT");
     auto* file = cmd->add_option("--model-file", opt->model_file, "model file written by clv fit --output");
     auto* name = cmd->add_option("--model", opt->model, "model name (bgnbd, pnbd, mbgnbd) when giving --params")
-                     ->check(CLI::IsMember({"bgnbd", "pnbd", "mbgnbd"}));
+                     ->check(CLI::IsMember(transaction_model_names));
     auto* params = cmd->add_option("--params", opt->params,
                                    R"(parameters as JSON, e.g. '{"r":0.243,"alpha":4.414,"a":0.793,"b":2.426}')");
     file->excludes(name)->excludes(params);
@@ -49,39 +69,49 @@ inline void add_predict_command(CLI::App& app) {
                     "continuous discount rate per time unit; adds the dert column (discounted expected residual "
                     "transactions)")->check(non_negative_number());
     cmd->add_option("--time-unit", opt->time_unit,
-                    "time unit of the horizon and the summary; must match the model file's when it records one");
+                    "time unit of the horizon and the summary (day, week, month, year or a number of days); must "
+                    "be the model file's unit when it records one");
     cmd->add_flag("--alive-at-horizon", opt->alive_at_horizon,
                   "adds probability_alive_at_horizon: the probability of being alive at T + horizon");
     cmd->add_option("--pmf", opt->pmf,
-                    "adds p_0 .. p_N: the probability of exactly n transactions in the horizon, given the history");
-    cmd->add_option("--output", opt->output, "write the CSV here instead of stdout");
+                    "adds p_0 .. p_N (N at most " + std::to_string(max_pmf) +
+                        "): the probability of exactly n transactions in the horizon, given the history")
+        ->check(whole_number_at_most(max_pmf));
+    cmd->add_option("--output", opt->output, "write the CSV here instead of stdout (never over an input)");
+    cmd->add_flag("--allow-unconverged", opt->allow_unconverged,
+                  "use a model file whose fit did not converge (refused otherwise)");
 
     cmd->callback([opt] {
-        nlohmann::json params_json;
-        std::string model_name = opt->model, source = "--params", unit = opt->time_unit;
+        if (!opt->output.empty())
+            clv::io::check_output_is_not_input(
+                opt->output, std::vector<std::filesystem::path>{opt->input.path, opt->model_file}, "--output");
+        nlohmann::json params_json, model_json;
+        std::string model_name = opt->model, source = "--params";
+        std::optional<clv::time_unit> unit, fitted_unit;
+        if (!opt->time_unit.empty()) unit = clv::time_unit::parse(opt->time_unit, "--time-unit");
         if (!opt->model_file.empty()) {
-            const nlohmann::json model = read_json_file(opt->model_file);
-            if (!model.contains("model") || !model["model"].is_string() || !model.contains("params"))
-                throw clv::invalid_input("model", "", "not a clv model file (needs \"model\" and \"params\")",
-                                         {opt->model_file});
-            model_name = model["model"].get<std::string>();
-            params_json = model["params"];
+            model_json = load_model_file(opt->model_file, opt->allow_unconverged);
+            model_name = model_json["model"].get<std::string>();
+            params_json = model_json["params"];
             source = opt->model_file;
-            const std::string fitted_unit = model.value("time_unit", std::string("unspecified"));
-            if (!unit.empty() && fitted_unit != "unspecified" && unit != fitted_unit)
-                throw clv::invalid_input("--time-unit", unit, "the model was fitted on data in " + fitted_unit +
-                                                              "s; give the horizon and the summary in that unit");
-            if (unit.empty()) unit = fitted_unit;
+            fitted_unit = model_time_unit(model_json, opt->model_file);
+            if (unit && fitted_unit && !unit->same_length(*fitted_unit))
+                throw clv::invalid_input("--time-unit", opt->time_unit,
+                                         "the model was fitted on data in units of " + fitted_unit->describe() +
+                                             ", not " + unit->describe() +
+                                             ": give the summary and the horizon in the model's unit");
+            if (!unit) unit = fitted_unit;
         } else if (!opt->params.empty()) {
             params_json = parse_json(opt->params, "--params");
         } else {
             throw clv::invalid_input("", "", "give --model-file, or --model with --params");
         }
-        if (!unit.empty() && unit != "unspecified")
-            std::cerr << "clv: horizon " << format_number(opt->horizon) << " " << unit
-                      << "(s); discount rate per " << unit << '\n';
+        if (unit)
+            std::cerr << "clv: time unit " << unit->describe() << ": horizon " << format_number(opt->horizon)
+                      << " units, discount rate per unit\n";
 
         const clv::customer_table customers = read_summary(opt->input);
+        if (model_json.contains("T_range")) warn_if_T_outside_fitted_range(customers, model_json["T_range"]);
         const clv::compressed_table compressed = clv::compress(customers);
         const auto& rows = compressed.unique;
         // Output columns, each computed per unique (frequency, recency, T) row. A deque: adding a
@@ -125,22 +155,24 @@ inline void add_predict_command(CLI::App& app) {
             return 0;
         });
 
-        std::ofstream file_out;
-        if (!opt->output.empty()) {
-            file_out.open(opt->output);
-            if (!file_out) throw clv::invalid_input("--output", opt->output, "cannot write the file");
-        }
-        std::ostream& out = opt->output.empty() ? std::cout : file_out;
-        out << "customer_id";
-        for (const auto& column : columns) out << ',' << column.first;
-        out << '\n';
-        for (std::size_t c = 0; c < customers.size(); ++c) {
-            const std::size_t i = compressed.row_of_customer[c];
-            out << clv::io::csv_field(customers.ids[c]);
-            for (const auto& column : columns) out << ',' << format_number(column.second[i]);
+        const auto write_csv = [&](std::ostream& out) {
+            out << "customer_id";
+            for (const auto& column : columns) out << ',' << column.first;
             out << '\n';
+            for (std::size_t c = 0; c < customers.size(); ++c) {
+                const std::size_t i = compressed.row_of_customer[c];
+                out << clv::io::csv_field(customers.ids[c]);
+                for (const auto& column : columns) out << ',' << format_number(column.second[i]);
+                out << '\n';
+            }
+        };
+        if (opt->output.empty()) {
+            write_csv(std::cout);
+            std::cout.flush();
+            if (!std::cout) throw clv::invalid_input("", "", "cannot write the predictions", {"standard output"});
+        } else {
+            clv::io::write_file_atomically(opt->output, write_csv);
         }
-        if (!out) throw clv::invalid_input("--output", opt->output, "writing the predictions failed");
     });
 }
 

@@ -1,6 +1,7 @@
 // `clv simple`: the back-of-the-envelope CLV and its retention form.
 #pragma once
 
+#include "checks.hpp"
 #include "format.hpp"
 
 #include <clv/clv.hpp>
@@ -32,13 +33,16 @@ inline void add_simple_command(CLI::App& app) {
     cmd->add_option("--lifetime-years", opt->lifetime_years, "expected customer lifetime in years");
     cmd->add_option("--margin", opt->margin, "gross margin in [0, 1] applied to order values (default 1)");
     cmd->add_option("--discount-rate", opt->discount_rate,
-                    "discount rate per period (per year for the simple form; default 0)");
+                    "discount rate per period (per year for the simple form); default 0: no discounting, "
+                    "refused where the value would then be infinite");
     cmd->add_option("--retention", opt->retention, "retention rate per period in [0, 1] (retention form)");
     cmd->add_option("--margin-per-period", opt->margin_per_period, "margin per customer and period (retention form)");
     cmd->add_option("--margin-timing", opt->timing, "end (default): margins at the end of each period; start: "
                                                     "at the start, the current period included")
         ->check(CLI::IsMember({"end", "start"}));
-    cmd->add_option("--horizon", opt->horizon, "count only this many periods (finite-horizon form; default: all)");
+    cmd->add_option("--horizon", opt->horizon, "count only this many periods, a whole number (finite-horizon form; "
+                                               "default 0: all)")
+        ->check(whole_number_at_most());
     cmd->add_flag("--json", opt->json, "print a JSON object instead of a bare number");
 
     cmd->callback([opt] {

@@ -24,9 +24,11 @@ namespace clv::io {
 
 /// Throws `invalid_input` when `output` names the same file as one of `inputs`: the same path, another
 /// path to it, a hard link or a symbolic link (`std::filesystem::equivalent` when both exist; the
-/// normalised absolute paths otherwise). Call it before anything is written.
+/// normalised absolute paths otherwise). Call it before anything is written. `field` names the output
+/// in the message (e.g. the program's option "--output").
 inline void check_output_is_not_input(const std::filesystem::path& output,
-                                      std::span<const std::filesystem::path> inputs) {
+                                      std::span<const std::filesystem::path> inputs,
+                                      const std::string& field = "output") {
     namespace fs = std::filesystem;
     std::error_code error;
     const fs::path output_path = fs::weakly_canonical(output, error);
@@ -39,7 +41,7 @@ inline void check_output_is_not_input(const std::filesystem::path& output,
             same = !input_error && input_path == output_path;
         }
         if (same)
-            throw invalid_input("output", output.string(),
+            throw invalid_input(field, output.string(),
                                 "is the same file as the input '" + input.string() +
                                     "'; writing it would destroy the input: choose another output file");
     }
