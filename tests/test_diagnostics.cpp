@@ -1,6 +1,7 @@
 // What the diagnostics share (analysis/diagnostics_support.hpp): frequency buckets, the log-scale
 // Wald interval, and that the umbrella header brings in every diagnostic.
 #include <clv/analysis/diagnostics.hpp>
+#include <clv/models/bg_bb.hpp>
 #include <clv/models/bg_nbd.hpp>
 #include <clv/models/mbg_nbd.hpp>
 #include <clv/models/pareto_nbd.hpp>
@@ -12,6 +13,7 @@
 static_assert(clv::transaction_model<clv::bg_nbd<>>);
 static_assert(clv::transaction_model<clv::mbg_nbd<>>);
 static_assert(clv::transaction_model<clv::pareto_nbd<>>);
+static_assert(clv::transaction_model<clv::bg_bb<>>);
 
 TEST_CASE("frequency buckets: one per frequency, the last holds the rest") {
     CHECK(clv::frequency_bucket(0, 7) == 0);

@@ -1,7 +1,8 @@
 // The repeat-purchase histogram (analysis/histogram.hpp): expected counts of a Poisson toy model and
-// of BG/NBD against their closed forms, counts that add up to the customers, and the chi-square
+// of BG/NBD and BG/BB against their closed forms, counts that add up to the customers, and the chi-square
 // statistic and p-value against their definitions.
 #include <clv/analysis/histogram.hpp>
+#include <clv/models/bg_bb.hpp>
 #include <clv/models/bg_nbd.hpp>
 #include <clv/models/pareto_nbd.hpp>
 
@@ -94,4 +95,46 @@ TEST_CASE("CDNOW: BG/NBD histogram counts add up and match FHL 2005 eq. 8 for 0 
     double pnbd_expected = 0;
     for (const auto& b : pnbd.buckets) pnbd_expected += b.expected;
     CHECK(pnbd_expected == doctest::Approx(2357).epsilon(1e-9));
+}
+
+namespace {
+
+double log_beta(double a, double b) { return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b); }
+
+// BG/BB P(X(n) = x) (Fader, Hardie & Shang 2010, eq. 7): alive through all n opportunities, or
+// alive through i (x <= i < n) and dropped out before opportunity i + 1.
+double bgbb_probability(double alpha, double beta, double gamma, double delta, unsigned x, unsigned n) {
+    auto choose = [](unsigned m, unsigned k) { return std::exp(std::lgamma(m + 1.0) - std::lgamma(k + 1.0) - std::lgamma(m - k + 1.0)); };
+    double p = choose(n, x) * std::exp(log_beta(alpha + x, beta + n - x) - log_beta(alpha, beta) +
+                                       log_beta(gamma, delta + n) - log_beta(gamma, delta));
+    for (unsigned i = x; i < n; ++i)
+        p += choose(i, x) * std::exp(log_beta(alpha + x, beta + i - x) - log_beta(alpha, beta) +
+                                     log_beta(gamma + 1, delta + i) - log_beta(gamma, delta));
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("donations: BG/BB histogram expected counts equal FHS 2010 eq. 7 and add up to 11,104 donors") {
+    const auto path = clv_test::shared_data("donations/donations.csv");
+    if (!path) return;
+    clv::io::summary_csv_options columns;
+    columns.customer_column_optional = true;
+    columns.T_column = "periods";
+    columns.weight_column = "weights";
+    const auto table = clv::io::read_summary_csv(*path, columns);
+    const double alpha = 1.204, beta = 0.750, gamma = 0.657, delta = 2.783;  // FHS 2010 (REFERENCES.md)
+    const auto h = clv::repeat_purchase_histogram(clv::bg_bb<>({alpha, beta, gamma, delta}), table, 6);
+    REQUIRE(h.buckets.size() == 7);
+    double observed = 0, expected = 0;
+    for (unsigned x = 0; x <= 6; ++x) {
+        CAPTURE(x);
+        CHECK(h.buckets[x].expected == doctest::Approx(11104 * bgbb_probability(alpha, beta, gamma, delta, x, 6)).epsilon(1e-10));
+        observed += h.buckets[x].observed;
+        expected += h.buckets[x].expected;
+        MESSAGE(x << " donations: observed " << h.buckets[x].observed << ", expected " << h.buckets[x].expected);
+    }
+    CHECK(observed == 11104);
+    CHECK(expected == doctest::Approx(11104).epsilon(1e-12));
+    CHECK(h.degrees_of_freedom == 2);
 }

@@ -2,6 +2,7 @@
 // the CDNOW conditional-expectation picture (FHL 2005 figure 4) against FHL 2005 eq. 10 computed
 // independently (tests/diagnostics_oracle.hpp).
 #include <clv/analysis/holdout.hpp>
+#include <clv/models/bg_bb.hpp>
 #include <clv/models/bg_nbd.hpp>
 #include <clv/models/mbg_nbd.hpp>
 #include <clv/models/pareto_nbd.hpp>
@@ -10,6 +11,7 @@
 #include "test_support.hpp"
 
 #include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -153,4 +155,26 @@ TEST_CASE("every transaction model can be evaluated on a holdout") {
     const auto table = toy_table();
     CHECK(clv::evaluate_holdout(clv::mbg_nbd<>({0.5, 5, 1.2, 2.5}), table).total_predicted > 0);
     CHECK(clv::evaluate_holdout(clv::pareto_nbd<>({0.55, 10.6, 0.61, 11.7}), table).total_predicted > 0);
+}
+
+TEST_CASE("simulated from the true model, holdout predictions are unbiased (BG/BB and BG/NBD)") {
+    // Under the model that generated the data, actual - predicted has mean 0 for every customer, so
+    // the totals differ by no more than a few standard errors sqrt(sum (actual - predicted)^2).
+    std::mt19937_64 rng(20260511);
+    auto check = [](const clv::customer_table& table, const clv::holdout_evaluation& e) {
+        const double spread = std::sqrt(e.rmse * e.rmse * e.customers);
+        MESSAGE("actual " << e.total_actual << ", predicted " << e.total_predicted << ", standard error " << spread);
+        CHECK(std::abs(e.total_actual - e.total_predicted) < 4 * spread);
+        CHECK(e.customers == static_cast<double>(table.size()));
+        CHECK(e.correlation > 0.3);
+    };
+    const std::vector<double> opportunities(20000, 6.0);
+    const clv::bg_bb<> bgbb({1.204, 0.750, 0.657, 2.783});
+    const auto discrete = bgbb.simulate(opportunities, 5, rng);
+    check(discrete, clv::evaluate_holdout(bgbb, discrete));
+    std::vector<double> ages(20000);
+    for (std::size_t i = 0; i < ages.size(); ++i) ages[i] = 27 + 12.0 * i / ages.size();
+    const clv::bg_nbd<> bgnbd({0.243, 4.414, 0.793, 2.426});
+    const auto continuous = bgnbd.simulate(ages, 39, rng);
+    check(continuous, clv::evaluate_holdout(bgnbd, continuous));
 }

@@ -1,6 +1,7 @@
 // The frequency x recency grid (analysis/matrix.hpp) against the BG/NBD closed forms computed
 // independently: P(alive) (FHL 2008 note, eq. 2) and the conditional expectation (FHL 2005 eq. 10).
 #include <clv/analysis/matrix.hpp>
+#include <clv/models/bg_bb.hpp>
 #include <clv/models/bg_nbd.hpp>
 
 #include "diagnostics_oracle.hpp"
@@ -41,4 +42,18 @@ TEST_CASE("matrix arguments are checked") {
     CHECK_THROWS_AS(clv::make_frequency_recency_matrix(model, q::probability_alive, 10, 1, 0), clv::invalid_input);
     CHECK(clv::parse_matrix_quantity("expected_transactions") == q::expected_transactions);
     CHECK_THROWS_AS(clv::parse_matrix_quantity("alive"), clv::invalid_input);
+}
+
+TEST_CASE("BG/BB matrix: only histories with frequency <= recency <= n have a value") {
+    const clv::bg_bb<> model({1.204, 0.750, 0.657, 2.783});
+    const auto grid = clv::make_frequency_recency_matrix(model, clv::matrix_quantity::probability_alive, 6, 0, 6);
+    REQUIRE(grid.recencies.size() == 7);
+    for (std::size_t x = 0; x <= 6; ++x)
+        for (std::size_t t_x = 0; t_x <= 6; ++t_x) {
+            CAPTURE(x);
+            CAPTURE(t_x);
+            const bool possible = x == 0 ? t_x == 0 : x <= t_x;
+            CHECK(std::isnan(grid.values[x][t_x]) == !possible);
+            if (possible) CHECK(grid.values[x][t_x] == doctest::Approx(model.probability_alive(double(x), double(t_x), 6.0)));
+        }
 }

@@ -2,6 +2,7 @@
 // AIC as the published log-likelihoods (-9582.4 vs -9595.0, four parameters each) say; information
 // criteria follow their definitions; fits that did not converge are ranked last.
 #include <clv/analysis/model_comparison.hpp>
+#include <clv/models/bg_bb.hpp>
 #include <clv/models/bg_nbd.hpp>
 #include <clv/models/mbg_nbd.hpp>
 #include <clv/models/pareto_nbd.hpp>
@@ -10,6 +11,8 @@
 #include "test_support.hpp"
 
 #include <cmath>
+#include <random>
+#include <vector>
 
 TEST_CASE("CDNOW: the three transaction models compared, ranked by AIC as the published fits") {
     const auto path = clv_test::shared_data("cdnow/cdnow_btyd_cbs.csv");
@@ -63,10 +66,30 @@ TEST_CASE("fits that did not converge rank after every converged fit") {
 }
 
 TEST_CASE("a comparison without holdout columns has no holdout figures") {
-    clv::customer_table table;
-    const double x[] = {0, 1, 2, 0, 3, 1, 0, 4}, t_x[] = {0, 2, 5, 0, 8, 1, 0, 9}, T[] = {10, 10, 9, 8, 10, 7, 6, 10};
-    for (int i = 0; i < 8; ++i) table.push_back("", {x[i], t_x[i], T[i], 0, 1});
+    std::mt19937_64 rng(7);
+    const std::vector<double> ages(2000, 30.0);
+    const auto table = clv::bg_nbd<>({0.5, 5, 0.8, 2.5}).simulate(ages, 0, rng);
+    REQUIRE_FALSE(table.has_holdout());
     const auto m = clv::assess_model<clv::bg_nbd<>>(table);
+    CHECK(m.converged);
     CHECK_FALSE(m.holdout.has_value());
     CHECK(m.histogram.buckets.size() == 8);
+}
+
+TEST_CASE("donations: BG/BB assessed like the others, at the published log-likelihood") {
+    const auto path = clv_test::shared_data("donations/donations.csv");
+    if (!path) return;
+    clv::io::summary_csv_options columns;
+    columns.customer_column_optional = true;
+    columns.T_column = "periods";
+    columns.weight_column = "weights";
+    const auto table = clv::io::read_summary_csv(*path, columns);
+    const auto m = clv::assess_model<clv::bg_bb<>>(table);
+    CHECK(m.model == "bgbb");
+    CHECK(m.converged);
+    CHECK(m.log_likelihood == doctest::Approx(-33225.6).epsilon(0.05 / 33225.6));  // FHS 2010
+    CHECK(m.bic == doctest::Approx(4 * std::log(11104.0) - 2 * m.log_likelihood).epsilon(1e-14));
+    double expected = 0;
+    for (const auto& b : m.histogram.buckets) expected += b.expected;
+    CHECK(expected == doctest::Approx(11104).epsilon(1e-12));
 }
