@@ -3,6 +3,8 @@
 #include "temp_file.hpp"
 #include "test_support.hpp"
 
+#include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -191,4 +193,36 @@ TEST_CASE("parse_number: std::from_chars, blanks trimmed, leading + accepted") {
                              doctest::Contains(("(value '" + std::string(bad) + "')").c_str()), invalid_input);
     }
     CHECK_THROWS_WITH_AS((void)clv::io::parse_number("  ", "amount", here), doctest::Contains("empty value"), invalid_input);
+}
+
+TEST_CASE("messages that say the fix: close column names, --whitespace, --delimiter, --no-header (issue 9, section 6)") {
+    const temp_file file("columns.csv", "customer_id,date,amount\na,2020-01-01,1\n");
+    csv_reader reader(file.path());
+    CHECK_THROWS_WITH_AS((void)reader.column_index("custmer_id"),
+                         doctest::Contains("no such column; did you mean 'customer_id'?; available columns: 'customer_id', "
+                                           "'date', 'amount' (value 'custmer_id')"),
+                         invalid_input);
+    CHECK_THROWS_WITH_AS((void)reader.column_index("Date"), doctest::Contains("did you mean 'date'?"), invalid_input);
+    CHECK_THROWS_WITH_AS((void)reader.column_index("2"), doctest::Contains("use --no-header"), invalid_input);
+
+    const temp_file blanks("blanks.txt", "id date amount\na 2020-01-01 1\n");
+    CHECK_THROWS_WITH_AS((void)csv_reader(blanks.path()).column_index("id"),
+                         doctest::Contains("the header is one column holding blanks: if blanks separate the fields, use --whitespace"),
+                         invalid_input);
+    const temp_file semicolons("semicolons.csv", "id;date;amount\na;2020-01-01;1\n");
+    CHECK_THROWS_WITH_AS((void)csv_reader(semicolons.path()).column_index("id"), doctest::Contains("use --delimiter ';'"),
+                         invalid_input);
+}
+
+TEST_CASE("a folder or an unreadable file gets a plain message with the operating system's reason (issue 9, section 1)") {
+    const auto folder = std::filesystem::temp_directory_path();
+    CHECK_THROWS_WITH_AS(csv_reader{folder}, doctest::Contains("is a folder, not a file"), invalid_input);
+    const temp_file locked("locked.csv", "a,b\n1,2\n");
+    std::filesystem::permissions(locked.path(), std::filesystem::perms::none);
+    if (std::FILE* probe = std::fopen(locked.path().c_str(), "rb")) {  // root reads anyway
+        std::fclose(probe);
+        MESSAGE("SKIPPED: running as a user who can read a file without permissions");
+    } else {
+        CHECK_THROWS_WITH_AS(csv_reader{locked.path()}, doctest::Contains("cannot open file: Permission denied"), invalid_input);
+    }
 }

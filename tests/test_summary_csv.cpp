@@ -132,3 +132,36 @@ TEST_CASE("a summary without a customer id column numbers its rows when ids are 
     CHECK(table.ids == std::vector<std::string>{"1", "2"});
     CHECK(table.frequency == std::vector<double>{2, 0});
 }
+
+TEST_CASE("a table whose columns differ in length is refused before anything is written (issue 9, section 5)") {
+    clv::customer_table table;
+    table.push_back("a", {1, 2, 4, 2, 1});
+    table.push_back("b", {0, 0, 3, 0, 1});
+    SUBCASE("holdout frequency and duration without the holdout monetary column (the simulators' tables)") {
+        table.frequency_holdout = {2, 0};
+        table.duration_holdout = {5, 5};
+        std::ostringstream out;
+        CHECK_THROWS_WITH_AS(write_summary_csv(out, table), doctest::Contains("monetary_value_holdout"), invalid_input);
+        CHECK(out.str().empty());
+    }
+    SUBCASE("a short column") {
+        table.T.pop_back();
+        std::ostringstream out;
+        CHECK_THROWS_WITH_AS(write_summary_csv(out, table), doctest::Contains("field 'T'"), invalid_input);
+        CHECK(out.str().empty());
+    }
+}
+
+TEST_CASE("writing a summary file replaces it only with a complete copy (issue 9, section 1)") {
+    clv::customer_table table;
+    table.push_back("a", {1, 2, 4, 2, 1});
+    const temp_file previous("previous.csv", "customer_id,frequency,recency,T,monetary_value\nold,0,0,1,0\n");
+    table.T.push_back(3);  // a broken table: the write fails
+    CHECK_THROWS_AS(write_summary_csv(previous.path(), table), invalid_input);
+    CHECK(read_summary_csv(previous.path()).ids == std::vector<std::string>{"old"});  // untouched
+    table.T.pop_back();
+    write_summary_csv(previous.path(), table);
+    CHECK(read_summary_csv(previous.path()).ids == std::vector<std::string>{"a"});
+    CHECK_THROWS_WITH_AS(write_summary_csv(std::filesystem::temp_directory_path(), table),
+                         doctest::Contains("is a folder"), invalid_input);
+}

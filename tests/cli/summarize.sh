@@ -40,6 +40,43 @@ expect_error "bad time unit" "fortnight" summarize --input "$w/badnum.csv" --cus
 expect_error "bad end date" "2020-02-30" summarize --input "$w/badnum.csv" --customer-col id --date-col date --observation-end 2020-02-30
 expect_error "delimiter and whitespace" "excludes" summarize --input "$w/badnum.csv" --customer-col id --date-col date --delimiter ';' --whitespace
 
+# Issue 9: sums that overflow, refunds, rows left out, messages that say the fix, outputs that never
+# destroy an input.
+printf 'id,date,amount\na,2020-01-01,1\na,2020-01-02,1e308\na,2020-01-02,1.5e308\n' >"$w/overflow.csv"
+expect_error "overflowing same-day sum" "overflow.csv:4:3: .*sum to more than a double can hold" summarize --input "$w/overflow.csv" --customer-col id --date-col date --amount-col amount
+expect_error "negative amount names the option" "negative.csv:3:3: .*--negative-amounts drop or net" summarize --input "$w/negative.csv" --customer-col id --date-col date --amount-col amount
+printf 'id,date,amount\na,2020-01-01,10\na,2020-01-03,20\na,2020-01-03,-20\na,2020-01-05,30\nb,2020-01-02,-5\na,2020-01-09,4\n' >"$w/refunds.csv"
+if "$clv" summarize --input "$w/refunds.csv" --customer-col id --date-col date --amount-col amount --negative-amounts net \
+    --observation-end 2020-01-06 >"$w/net.csv" 2>"$w/err"; then
+  grep -q '^a,1,4,5,30$' "$w/net.csv" || fail "net: wrong summary: $(cat "$w/net.csv")"
+  grep -q '^clv: ignored 1 row after the observation end 2020-01-06$' "$w/err" || fail "net: no count of late rows: $(cat "$w/err")"
+  grep -q '^clv: did not count 2 purchase days' "$w/err" || fail "net: no count of netted days: $(cat "$w/err")"
+  grep -q '^clv: left out 1 customers whose every purchase day was refunded' "$w/err" || fail "net: no count of refunded customers: $(cat "$w/err")"
+else
+  fail "--negative-amounts net rejected: $(head -c 200 "$w/err")"
+fi
+if "$clv" summarize --input "$w/refunds.csv" --customer-col id --date-col date --amount-col amount --negative-amounts drop \
+    >"$w/drop.csv" 2>"$w/err"; then
+  grep -q '^a,3,8,8,18$' "$w/drop.csv" || fail "drop: wrong summary: $(cat "$w/drop.csv")"
+  grep -q '^clv: dropped 2 rows with a negative amount' "$w/err" || fail "drop: no count: $(cat "$w/err")"
+else
+  fail "--negative-amounts drop rejected: $(head -c 200 "$w/err")"
+fi
+expect_error "bad --negative-amounts" "negative-amounts" summarize --input "$w/refunds.csv" --customer-col id --date-col date --negative-amounts ignore
+printf 'id,date\nc,2020-01-01\nd,2020-03-01\nc,2020-02-01\n' >"$w/late.csv"
+"$clv" summarize --input "$w/late.csv" --customer-col id --date-col date --calibration-end 2020-02-15 >"$w/out" 2>"$w/err" || fail "late customers: $(cat "$w/err")"
+grep -q '^clv: ignored 1 row of 1 customers whose first purchase is after the calibration end 2020-02-15$' "$w/err" || fail "late customers not counted: $(cat "$w/err")"
+cp "$w/badnum.csv" "$w/keep.csv"
+expect_error "output over the input" "same file as the input" summarize --input "$w/keep.csv" --customer-col id --date-col date --output "$w/keep.csv"
+expect_error "output over the input through another path" "same file as the input" summarize --input "$w/keep.csv" --customer-col id --date-col date --output "$w/./keep.csv"
+cmp -s "$w/badnum.csv" "$w/keep.csv" || fail "the input was changed by a refused --output"
+expect_error "folder as input" "is a folder, not a file" summarize --input "$w" --customer-col id --date-col date
+expect_error "output in a missing folder" "No such file or directory" summarize --input "$w/late.csv" --customer-col id --date-col date --output "$w/nosuch/out.csv"
+printf 'id date amount\na 2020-01-01 1\n' >"$w/blanks.txt"
+expect_error "blank-separated file suggests --whitespace" "use --whitespace" summarize --input "$w/blanks.txt" --customer-col id --date-col date
+expect_error "column number with a header suggests --no-header" "use --no-header" summarize --input "$w/late.csv" --customer-col 1 --date-col 2
+expect_error "misspelt column" "did you mean 'date'" summarize --input "$w/late.csv" --customer-col id --date-col dat
+
 # Awkward but valid: BOM, CRLF, quoted id with comma, doubled quote and line break; --output file.
 printf '\xef\xbb\xbfid;date;amount\r\n"Smith; ""J""\nLtd";01/01/2020;10\r\n"Smith; ""J""\nLtd";03/01/2020;30\r\nb;02/01/2020;7\r\n' >"$w/quoted.csv"
 if "$clv" summarize --input "$w/quoted.csv" --delimiter ';' --customer-col id --date-col date --amount-col amount \

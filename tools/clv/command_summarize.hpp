@@ -3,10 +3,12 @@
 
 #include <clv/io/transaction_log.hpp>
 #include <clv/io/dates.hpp>
+#include <clv/io/output_file.hpp>
 #include <clv/io/summary_csv.hpp>
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -28,6 +30,7 @@ struct arguments {
     std::string time_unit = "day";
     std::string observation_end;
     std::string calibration_end;
+    std::string negative_amounts = "error";
 };
 
 // "," ";" "|" or a tab, written as a tab character, "\t" or "tab".
@@ -35,6 +38,27 @@ inline char parse_delimiter(const std::string& text) {
     if (text == "\\t" || text == "tab") return '\t';
     if (text.size() != 1) throw clv::invalid_input("--delimiter", text, "must be one character, \\t or tab");
     return text.front();
+}
+
+// Says on stderr what the summary left out by design, so that no row disappears without a word.
+inline void report_left_out(const clv::summary_report& r, const clv::summary_options& options) {
+    auto say = [](std::size_t count, const std::string& text) {
+        if (count != 0) std::cerr << "clv: " << text << '\n';
+    };
+    auto rows = [](std::size_t n) { return std::to_string(n) + (n == 1 ? " row" : " rows"); };
+    say(r.rows_after_observation_end,
+        "ignored " + rows(r.rows_after_observation_end) + " after the observation end " + clv::iso_date(r.observation_end));
+    if (options.calibration_end)
+        say(r.late_customers, "ignored " + rows(r.rows_of_late_customers) + " of " + std::to_string(r.late_customers) +
+                                  " customers whose first purchase is after the calibration end " +
+                                  clv::iso_date(*options.calibration_end));
+    say(r.negative_rows_dropped,
+        "dropped " + rows(r.negative_rows_dropped) + " with a negative amount (--negative-amounts drop)");
+    say(r.periods_netted_out, "did not count " + std::to_string(r.periods_netted_out) +
+                                  " purchase days whose refunds brought their total to zero or less "
+                                  "(--negative-amounts net)");
+    say(r.customers_netted_out, "left out " + std::to_string(r.customers_netted_out) +
+                                    " customers whose every purchase day was refunded (--negative-amounts net)");
 }
 
 inline void run(const arguments& a) {
@@ -53,10 +77,18 @@ inline void run(const arguments& a) {
     if (!a.calibration_end.empty())
         options.summary.calibration_end =
             clv::io::parse_iso_date(a.calibration_end, "--calibration-end", clv::source_location{"command line"});
-    const clv::customer_table table = clv::summarize_transactions(a.input, options);
+    options.summary.negative = clv::parse_negative_amounts(a.negative_amounts);
+    if (!a.output.empty()) {
+        const std::filesystem::path inputs[] = {a.input};
+        clv::io::check_output_is_not_input(a.output, inputs, "--output");
+    }
+    clv::summary_report report;
+    const clv::customer_table table = clv::summarize_transactions(a.input, options, &report);
+    report_left_out(report, options.summary);
     if (a.output.empty()) {
         clv::io::write_summary_csv(std::cout, table);
         std::cout.flush();
+        if (!std::cout) throw clv::invalid_input("", "", "cannot write to standard output");
     } else {
         clv::io::write_summary_csv(a.output, table);
     }
@@ -89,10 +121,17 @@ inline void add_summarize_command(CLI::App& app) {
                         "number of days")
         ->capture_default_str();
     command->add_option("--observation-end", args->observation_end,
-                        "Last day observed, YYYY-MM-DD (default: the last date in the log); later rows are ignored");
+                        "Last day observed, YYYY-MM-DD (default: the last date in the log); later rows are ignored "
+                        "and counted on stderr");
     command->add_option("--calibration-end", args->calibration_end,
                         "Last day of the calibration period, YYYY-MM-DD; adds holdout columns");
-    command->add_option("--output", args->output, "Output CSV file (default: standard output)");
+    command->add_option("--negative-amounts", args->negative_amounts,
+                        "Negative amounts (refunds): error (reject the log), drop (leave those rows out) or net (sum "
+                        "into the day's total; a day netted to zero or less is not a transaction)")
+        ->check(CLI::IsMember({"error", "drop", "net"}))
+        ->capture_default_str();
+    command->add_option("--output", args->output,
+                        "Output CSV file, written atomically, never over the input (default: standard output)");
     command->callback([args] { summarize_detail::run(*args); });
 }
 

@@ -134,8 +134,8 @@ public:
     [[nodiscard]] bool add(std::string_view customer, std::int64_t day, double amount, const Where& where) {
         if (!std::isfinite(amount) || (amount < 0 && options_.negative == negative_amounts::error)) {
             throw invalid_input(amount_field_, to_message_string(amount),
-                                std::isfinite(amount) ? "negative amount (a refund? see the negative amounts option: "
-                                                        "error, drop or net)"
+                                std::isfinite(amount) ? "negative amount (a refund? to keep such logs, choose "
+                                                        "--negative-amounts drop or net)"
                                                       : "must be a finite amount",
                                 locate(where));
         }

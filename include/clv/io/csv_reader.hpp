@@ -7,6 +7,7 @@
 // fixed-width-looking logs such as CDNOW_master.txt, where runs of blanks separate fields.
 #pragma once
 
+#include <clv/core/edit_distance.hpp>
 #include <clv/core/errors.hpp>
 #include <clv/core/location.hpp>
 
@@ -64,11 +65,8 @@ private:
 class csv_reader {
 public:
     csv_reader(const std::filesystem::path& path, csv_options options = {})
-        : options_(options), name_(path.string()), file_(std::fopen(name_.c_str(), "rb"), &std::fclose),
+        : options_(options), name_(path.string()), file_(open(path, name_)),
           buffer_(std::max<std::size_t>(options.buffer_size, 16)) {
-        if (!file_) {
-            throw invalid_input("", "", std::string("cannot open file: ") + std::strerror(errno), {name_});
-        }
         if (!options_.whitespace && (options_.delimiter == '"' || options_.delimiter == '\n' ||
                                      options_.delimiter == '\r')) {
             throw invalid_input("delimiter", std::string(1, options_.delimiter),
@@ -90,17 +88,35 @@ public:
     [[nodiscard]] const std::string& file_name() const noexcept { return name_; }
     [[nodiscard]] const std::vector<std::string>& columns() const noexcept { return columns_; }
 
-    /// 0-based index of the column called `name`; throws `invalid_input` listing the columns there are.
+    /// 0-based index of the column called `name`; throws `invalid_input` listing the columns there
+    /// are, the close names first, and the likely fix when the mistake is guessable (a header of
+    /// one column holding blanks or another delimiter, a column number given with a header).
     [[nodiscard]] std::size_t column_index(std::string_view name) const {
         for (std::size_t i = 0; i < columns_.size(); ++i) {
             if (columns_[i] == name) return i;
         }
-        std::string available;
-        for (const auto& column : columns_) available += (available.empty() ? "'" : ", '") + column + "'";
-        throw invalid_input("column", std::string(name),
-                            "no such column; available columns: " + available +
-                                (options_.header ? "" : " (no header: columns are numbered from 1)"),
-                            {name_});
+        auto quoted = [](const std::vector<std::string>& names) {
+            std::string list;
+            for (const auto& column : names) list += (list.empty() ? "'" : ", '") + column + "'";
+            return list;
+        };
+        std::string reason = "no such column";
+        if (const auto close = close_names(name, columns_); !close.empty()) reason += "; did you mean " + quoted(close) + "?";
+        reason += "; available columns: " + quoted(columns_);
+        const bool is_number = !name.empty() && name.find_first_not_of("0123456789") == std::string_view::npos;
+        if (!options_.header) {
+            reason += " (no header: columns are numbered from 1)";
+        } else if (columns_.size() == 1 && !options_.whitespace &&
+                   columns_[0].find_first_of(" \t") != std::string::npos) {
+            reason += " (the header is one column holding blanks: if blanks separate the fields, use --whitespace)";
+        } else if (const auto other = columns_.size() == 1 ? columns_[0].find_first_of(",;|\t") : std::string::npos;
+                   other != std::string::npos) {
+            reason += std::string(" (the header is one column holding '") + columns_[0][other] +
+                      "': if it separates the fields, use --delimiter '" + columns_[0][other] + "')";
+        } else if (is_number) {
+            reason += " (columns are named by the header row; to number them from 1, use --no-header)";
+        }
+        throw invalid_input("column", std::string(name), reason, {name_});
     }
 
     /// Reads the next record into `row`; false at the end of the file. Every record has as many
@@ -124,12 +140,25 @@ public:
 
 private:
     static constexpr int end_of_file = -1;
+    using file_handle = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
+
+    // The file, or `invalid_input` saying why not: a folder, or the operating system's reason.
+    static file_handle open(const std::filesystem::path& path, const std::string& name) {
+        std::error_code ignored;
+        if (std::filesystem::is_directory(path, ignored))
+            throw invalid_input("", "", "is a folder, not a file: give the path of a file", {name});
+        file_handle file(std::fopen(name.c_str(), "rb"), &std::fclose);
+        if (!file) throw invalid_input("", "", std::string("cannot open file: ") + std::strerror(errno), {name});
+        return file;
+    }
 
     bool fill() {
         pos_ = 0;
+        errno = 0;
         end_ = std::fread(buffer_.data(), 1, buffer_.size(), file_.get());
         if (end_ == 0 && std::ferror(file_.get())) {
-            throw invalid_input("", "", "read error", {name_, line_, 0});
+            throw invalid_input("", "", std::string("cannot read the file: ") + std::strerror(errno != 0 ? errno : EIO),
+                                {name_, line_, 0});
         }
         return end_ != 0;
     }
@@ -237,7 +266,7 @@ private:
 
     csv_options options_;
     std::string name_;
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
+    file_handle file_;
     std::vector<char> buffer_;
     std::size_t pos_ = 0;
     std::size_t end_ = 0;

@@ -5,17 +5,18 @@
 #include <clv/core/errors.hpp>
 #include <clv/data/customer_table.hpp>
 #include <clv/io/csv_reader.hpp>
+#include <clv/io/output_file.hpp>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 
 namespace clv::io {
 
@@ -102,8 +103,20 @@ inline std::string csv_field(std::string_view field) {
 }
 
 /// Writes `table` with the header customer_id,frequency,recency,T,monetary_value (and
-/// frequency_holdout,monetary_value_holdout,duration_holdout when it has holdout columns).
+/// frequency_holdout,monetary_value_holdout,duration_holdout when it has holdout columns). Throws
+/// `invalid_input`, before writing anything, for a table whose columns have different lengths or
+/// that has some holdout columns but not all three.
 inline void write_summary_csv(std::ostream& out, const customer_table& table) {
+    table.check_column_lengths();
+    if (table.has_holdout()) {
+        for (const auto& [field, column] : {std::pair{"monetary_value_holdout", &table.monetary_value_holdout},
+                                            std::pair{"duration_holdout", &table.duration_holdout}}) {
+            if (column->size() != table.size())
+                throw invalid_input(field, "", "column missing: the table has frequency_holdout, so it needs " +
+                                                   std::string(field) + " too (" + std::to_string(table.size()) +
+                                                   " values)");
+        }
+    }
     std::string text = "customer_id,frequency,recency,T,monetary_value";
     if (table.has_holdout()) text += ",frequency_holdout,monetary_value_holdout,duration_holdout";
     text += '\n';
@@ -130,13 +143,11 @@ inline void write_summary_csv(std::ostream& out, const customer_table& table) {
     out.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
-/// Writes `table` to the file `path` (see the stream overload); throws when the file cannot be written.
+/// Writes `table` to the file `path` (see the stream overload) atomically: a complete copy replaces
+/// the file, or the previous file stays untouched (see `write_file_atomically`); throws
+/// `invalid_input` with the operating system's reason when the file cannot be written.
 inline void write_summary_csv(const std::filesystem::path& path, const customer_table& table) {
-    std::ofstream out(path, std::ios::binary);
-    if (!out) throw invalid_input("output", path.string(), "cannot open file for writing");
-    write_summary_csv(out, table);
-    out.flush();
-    if (!out) throw invalid_input("output", path.string(), "write failed");
+    write_file_atomically(path, [&](std::ostream& out) { write_summary_csv(out, table); });
 }
 
 }  // namespace clv::io
