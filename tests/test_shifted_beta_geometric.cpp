@@ -198,6 +198,28 @@ TEST_CASE("sBG DERL agrees with Boost's hypergeometric_pFq and the model itself 
     MESSAGE("worst relative difference of double DERL vs 50-digit hypergeometric_pFq: " << worst);
 }
 
+TEST_CASE("sBG DERL at small discount rates equals the posterior expectation of the geometric annuity") {
+    // Given theta, the residual lifetime discounted at x = 1/(1+d) is sum_k (1-theta)^(k+1) x^k =
+    // (1+d)(1-theta)/(d+theta); DERL averages it over theta ~ Beta(alpha, beta + n) (FH 2010 section 3).
+    boost::math::quadrature::tanh_sinh<double> integrator;
+    for (const model::params p : {model::params{0.5, 2.0}, model::params{1.0, 2.0}, model::params{1.5, 0.3}}) {
+        const model m(p);
+        for (double d : {1e-2, 1e-4, 1e-6}) {
+            for (double n : {0.0, 5.0}) {
+                CAPTURE(p.alpha);
+                CAPTURE(d);
+                CAPTURE(n);
+                const double b = p.beta + n;
+                const double expected = integrator.integrate([&](double th) {
+                    return (1 + d) * (1 - th) / (d + th) *
+                           std::exp((p.alpha - 1) * std::log(th) + (b - 1) * std::log1p(-th) - log_beta(p.alpha, b));
+                }, 0.0, 1.0, 1e-13);
+                CHECK(m.discounted_expected_residual_lifetime(d, n) == doctest::Approx(expected).epsilon(1e-9));
+            }
+        }
+    }
+}
+
 TEST_CASE("sBG survival stays accurate and in range at extreme parameters and long tenures (50-digit oracle)") {
     using big_model = clv::shifted_beta_geometric<big>;
     double worst = 0;
@@ -269,7 +291,7 @@ TEST_CASE("sBG recovers its parameters from simulated customers (within 3 standa
         REQUIRE(table.size() == observed.size());
         table.validate();
         const auto fit = model::fit(table.columns());
-        REQUIRE(fit.converged);
+        REQUIRE_MESSAGE(fit.converged, fit.status);
         REQUIRE(fit.std_errors_available);
         CHECK_MESSAGE(std::abs(fit.params.alpha - truth.alpha) <= 3 * fit.std_errors[0],
                       "alpha " << fit.params.alpha << " vs " << truth.alpha << " (SE " << fit.std_errors[0] << ")");

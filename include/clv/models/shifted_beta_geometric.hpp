@@ -83,20 +83,31 @@ log_terms<Real> log_survival(const Real& alpha, const Real& beta, const Real& t)
     return out;
 }
 
+/// log(alpha / (alpha + beta + j)), the log-probability of cancelling at the end of period j + 1
+/// for a customer who has renewed j times, with derivatives.
+template <class Real>
+log_terms<Real> log_hazard(const Real& alpha, const Real& beta, const Real& j) {
+    using std::log;
+    const Real s = alpha + beta + j;
+    return {Real(log(alpha) - log(s)), Real((beta + j) / s), Real(-beta / s)};
+}
+
 /// log P(T = t) = log S(t - 1) + log(alpha / (alpha + beta + t - 1)), t >= 1, with derivatives.
 template <class Real>
 log_terms<Real> log_churn(const Real& alpha, const Real& beta, const Real& t) {
-    using std::log;
     log_terms<Real> out = log_survival(alpha, beta, Real(t - 1));
-    const Real s = alpha + beta + t - 1;
-    out += {Real(log(alpha) - log(s)), Real((beta + t - 1) / s), Real(-beta / s)};
+    out += log_hazard(alpha, beta, Real(t - 1));
     return out;
 }
 
 /// Summed weighted log-likelihood of columns (FH 2007 eq. 9 for cohort counts; per record, log P(T =
 /// t) if churned and log S(t) if not), with its gradient in log-parameters when `gradient` is
-/// given. Tenures up to `table_limit` share one table of log S(t) built by the retention
-/// recurrence, so a million customers cost a million lookups; longer tenures are evaluated directly.
+/// given. Rows with tenures up to `table_limit` are first pooled into the total weight per
+/// (tenure, churned), which does not depend on the parameters; log S(t) for all those tenures comes
+/// from one pass of the retention recurrence. So a million customers cost one pass over the rows
+/// plus one term per distinct tenure, and the objective is free of the rounding noise that summing
+/// a million terms would add (noise that stalls the Newton steps of the fitting layer). Longer
+/// tenures are evaluated directly.
 template <class Real>
 Real summed_log_likelihood(const Real& alpha, const Real& beta, const contractual_columns& data,
                            std::array<Real, 2>* gradient) {
@@ -104,29 +115,34 @@ Real summed_log_likelihood(const Real& alpha, const Real& beta, const contractua
     double longest = 0;
     for (std::size_t i = 0; i < data.size(); ++i)
         if (data.tenure[i] <= table_limit && data.tenure[i] > longest) longest = data.tenure[i];
-    std::vector<log_terms<Real>> survival_table(static_cast<std::size_t>(longest) + 1);
-    for (std::size_t t = 1; t < survival_table.size(); ++t) {
-        survival_table[t] = survival_table[t - 1];
-        survival_table[t] += log_retention(alpha, beta, Real(static_cast<double>(t - 1)));
-    }
-    using std::log;
-    const Real log_alpha = log(alpha);
+    const std::size_t size = static_cast<std::size_t>(longest) + 1;
+    std::vector<double> churned_weight(size, 0.0), active_weight(size, 0.0);
     log_terms<Real> total;
     for (std::size_t i = 0; i < data.size(); ++i) {
         const double t = data.tenure[i];
         const bool churned = data.churned[i] != 0;
-        log_terms<Real> row;
+        const double w = data.weight_at(i);
         if (t <= table_limit) {
-            row = survival_table[static_cast<std::size_t>(t) - (churned ? 1 : 0)];
-            if (churned) {
-                const Real s = alpha + beta + (t - 1);
-                row += {Real(log_alpha - log(s)), Real((beta + (t - 1)) / s), Real(-beta / s)};
-            }
+            (churned ? churned_weight : active_weight)[static_cast<std::size_t>(t)] += w;
         } else {
-            row = churned ? log_churn(alpha, beta, Real(t)) : log_survival(alpha, beta, Real(t));
+            const log_terms<Real> row = churned ? log_churn(alpha, beta, Real(t)) : log_survival(alpha, beta, Real(t));
+            total += {Real(w * row.value), Real(w * row.d_log_alpha), Real(w * row.d_log_beta)};
         }
-        const Real w = data.weight_at(i);
-        total += {Real(w * row.value), Real(w * row.d_log_alpha), Real(w * row.d_log_beta)};
+    }
+    log_terms<Real> survival;  // log S(t - 1), then log S(t)
+    for (std::size_t t = 1; t < size; ++t) {
+        const Real previous = Real(static_cast<double>(t - 1));
+        if (churned_weight[t] != 0) {
+            log_terms<Real> churn = survival;
+            churn += log_hazard(alpha, beta, previous);
+            const double w = churned_weight[t];
+            total += {Real(w * churn.value), Real(w * churn.d_log_alpha), Real(w * churn.d_log_beta)};
+        }
+        survival += log_retention(alpha, beta, previous);
+        if (active_weight[t] != 0) {
+            const double w = active_weight[t];
+            total += {Real(w * survival.value), Real(w * survival.d_log_alpha), Real(w * survival.d_log_beta)};
+        }
     }
     if (gradient) *gradient = {total.d_log_alpha, total.d_log_beta};
     return total.value;
