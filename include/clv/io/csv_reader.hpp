@@ -223,7 +223,7 @@ private:
             const char* end = buffer_.data() + end_;
             const char* p = begin;
             while (p != end && !ends_field_[static_cast<unsigned char>(*p)]) ++p;
-            row.text_.append(begin, p);
+            row.text_.append(begin, static_cast<std::size_t>(p - begin));  // (pointer, size): the pair overload goes through replace()
             pos_ += static_cast<std::size_t>(p - begin);
             check_length(row);
             if (p != end) return;
