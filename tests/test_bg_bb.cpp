@@ -9,6 +9,7 @@
 #include <boost/math/special_functions/hypergeometric_pFq.hpp>
 #include <boost/multiprecision/cpp_bin_float.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <map>
@@ -369,6 +370,41 @@ TEST_CASE("BG/BB double agrees with the cpp_bin_float_50 oracle") {
         }
     }
     MESSAGE("worst relative difference double vs cpp_bin_float_50: " << worst);
+}
+
+TEST_CASE("BG/BB predictions stay finite and in range over parameters from 1e-8 to 1e8") {
+    // Probabilities in [0, 1], P(alive at n + m) decreasing in m, expectations in [0, n*],
+    // finite log-likelihood <= 0 and gradient, DERT >= 0 on both of its paths (series, quadrature).
+    std::mt19937_64 rng(11);
+    std::uniform_real_distribution<double> exponent(-8, 8), unit(0, 1);
+    for (int i = 0; i < 3000; ++i) {
+        const model::params p{std::pow(10, exponent(rng)), std::pow(10, exponent(rng)), std::pow(10, exponent(rng)),
+                              std::pow(10, exponent(rng))};
+        const model m(p);
+        const double n = std::floor(std::pow(10, 3 * unit(rng)));
+        const double x = std::min(n, std::floor(unit(rng) * (n + 1)));
+        const double t_x = x == 0 ? 0 : std::min(n, x + std::floor(unit(rng) * (n - x + 1)));
+        const double n_star = std::floor(std::pow(10, 3 * unit(rng)));
+        CAPTURE(p.alpha); CAPTURE(p.beta); CAPTURE(p.gamma); CAPTURE(p.delta);
+        CAPTURE(x); CAPTURE(t_x); CAPTURE(n); CAPTURE(n_star);
+        const std::vector<double> xs{x}, t_xs{t_x}, ns{n};
+        std::array<double, 4> g{};
+        const double ll = model::log_likelihood_with_gradient(p, {xs, t_xs, ns, {}}, g);
+        CHECK((std::isfinite(ll) && ll <= 1e-12));
+        for (double gj : g) CHECK(std::isfinite(gj));
+        const double now = m.probability_alive_at(0, x, t_x, n), next = m.probability_alive(x, t_x, n),
+                     later = m.probability_alive_at(n_star, x, t_x, n);
+        CHECK((now <= 1 + 1e-12 && next <= now * (1 + 1e-12) && later >= 0 && later <= now * (1 + 1e-12)));
+        for (const double e : {m.expected_transactions(n_star), m.conditional_expected_transactions(n_star, x, t_x, n)})
+            CHECK((e >= 0 && e <= n_star * (1 + 1e-12)));
+        for (unsigned k : {0u, 3u})
+            for (const double pk : {m.probability_of_n(k, n_star), m.conditional_probability_of_n(k, n_star, x, t_x, n)})
+                CHECK((pk >= 0 && pk <= 1 + 1e-12));
+        if (i % 20 == 0) {
+            const double dert = m.dert(i % 40 == 0 ? 1e-5 : 0.7, x, t_x, n);
+            CHECK((dert >= 0 && std::isfinite(dert)));
+        }
+    }
 }
 
 TEST_CASE("BG/BB recovers its parameters from simulated data and forecasts the simulated holdout") {
