@@ -6,6 +6,7 @@
 #pragma once
 
 #include <clv/core/errors.hpp>
+#include <clv/core/statistics.hpp>
 #include <clv/data/customer_table.hpp>
 #include <clv/io/csv_reader.hpp>
 
@@ -354,6 +355,50 @@ inline attribute_design make_design(const customer_attributes& attributes, const
     for (std::size_t t = 0; t < terms.size(); ++t)
         out.x.col(static_cast<Eigen::Index>(t + 1)) = Eigen::Map<const Eigen::VectorXd>(terms[t].data(), static_cast<Eigen::Index>(terms[t].size()));
     return out;
+}
+
+/// A regression of a per-customer outcome on attributes, with the design it was fitted on (term
+/// names, reference levels, customers left out for a missing value).
+struct attribute_regression {
+    stats::regression_result model;
+    std::vector<std::string> reference_levels;
+    std::size_t left_out_missing = 0;
+};
+
+namespace detail {
+template <class Fit>
+attribute_regression regress_on_attributes(const customer_attributes& attributes, std::span<const double> outcome,
+                                           const std::vector<std::string>& columns, Fit fit) {
+    if (outcome.size() != attributes.customers)
+        throw invalid_input("outcome", std::to_string(outcome.size()),
+                            "one outcome per customer is needed (" + std::to_string(attributes.customers) + ")",
+                            {"regression on attributes"});
+    std::vector<bool> known(outcome.size());
+    for (std::size_t i = 0; i < outcome.size(); ++i) known[i] = !std::isnan(outcome[i]);
+    const attribute_design design = make_design(attributes, columns, known);
+    Eigen::VectorXd y(static_cast<Eigen::Index>(design.customers.size()));
+    for (std::size_t r = 0; r < design.customers.size(); ++r) y[static_cast<Eigen::Index>(r)] = outcome[design.customers[r]];
+    const auto unknown = static_cast<std::size_t>(std::count(known.begin(), known.end(), false));
+    return {fit(design.x, y, design.names), design.reference_levels, design.left_out_missing + unknown};
+}
+}  // namespace detail
+
+/// Least squares of `outcome` (one per customer; NaN: left out) on the attribute columns named
+/// in `columns` (all when empty), see stats::ordinary_least_squares and `make_design`.
+inline attribute_regression least_squares_on_attributes(const customer_attributes& attributes, std::span<const double> outcome,
+                                                        const std::vector<std::string>& columns = {}, double level = 0.95) {
+    return detail::regress_on_attributes(attributes, outcome, columns, [&](const auto& x, const auto& y, const auto& names) {
+        return stats::ordinary_least_squares(x, y, names, level);
+    });
+}
+
+/// Logistic regression of a 0/1 `outcome` (one per customer; NaN: left out) on attribute columns,
+/// see stats::logistic_regression and `make_design`.
+inline attribute_regression logistic_on_attributes(const customer_attributes& attributes, std::span<const double> outcome,
+                                                   const std::vector<std::string>& columns = {}, double level = 0.95) {
+    return detail::regress_on_attributes(attributes, outcome, columns, [&](const auto& x, const auto& y, const auto& names) {
+        return stats::logistic_regression(x, y, names, level);
+    });
 }
 
 }  // namespace clv

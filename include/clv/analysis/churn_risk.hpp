@@ -187,25 +187,15 @@ inline std::vector<bool> lost_in_holdout(const customer_table& customers) {
 
 // ---------------------------------------------------------------- drivers
 
-/// A logistic regression of an outcome (lost, at risk, high potential) on attributes, with the
-/// design it was fitted on (term names, reference levels, customers left out for missing values).
-struct attribute_regression {
-    stats::regression_result model;
-    std::vector<std::string> reference_levels;
-    std::size_t left_out_missing = 0;
-};
-
 /// Which attributes go with churn: log P(lost) / P(kept) = b0 + sum b_j x_j over the attribute
 /// columns named in `columns` (all when empty), fitted by stats::logistic_regression. exp(b_j) is
 /// the odds ratio of a unit more of x_j (or of a category against the reference level).
 inline attribute_regression churn_drivers(const customer_attributes& attributes, const std::vector<bool>& lost,
                                           const std::vector<std::string>& columns = {}, double level = 0.95) {
     detail::check_group(lost, attributes.customers, "churn drivers");
-    const attribute_design design = make_design(attributes, columns);
-    Eigen::VectorXd outcome(static_cast<Eigen::Index>(design.customers.size()));
-    for (std::size_t r = 0; r < design.customers.size(); ++r) outcome[static_cast<Eigen::Index>(r)] = lost[design.customers[r]] ? 1 : 0;
-    return {stats::logistic_regression(design.x, outcome, design.names, level), design.reference_levels,
-            design.left_out_missing};
+    std::vector<double> outcome(lost.size());
+    for (std::size_t i = 0; i < lost.size(); ++i) outcome[i] = lost[i] ? 1.0 : 0.0;
+    return logistic_on_attributes(attributes, outcome, columns, level);
 }
 
 }  // namespace clv

@@ -6,7 +6,10 @@
 #include <clv/analysis/attributes.hpp>
 #include <clv/core/statistics.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
