@@ -160,8 +160,8 @@ public:
     ///   f(m_x | x) = Gamma(p x + q) / (Gamma(p x) Gamma(q)) gamma^q m_x^(p x - 1) x^(p x) / (gamma + x m_x)^(p x + q),
     /// the Gamma(p x, nu x) density of m_x integrated over nu ~ Gamma(q, gamma). Evaluated as
     ///   -log B(p x, q) - log m_x - p x log1p(gamma / s) - q log1p(s / gamma),
-    /// s = x m_x, which keeps the large terms p x log(s) and q log(gamma) from cancelling.
-    /// No validation (hot path).
+    /// s = x m_x, which keeps the large terms p x log(s) and q log(gamma) from cancelling (one
+    /// log1p and two logs per row, see row_logs). No validation (hot path).
     static Real log_likelihood(const params& v, const Real& x, const Real& m) {
         using std::log;
         const auto logs = row_logs<Real>::of(x, Real(log(x)), m, v.gamma, Real(log(v.gamma)));
@@ -201,7 +201,8 @@ public:
     }
 
     /// Starting point of a fit by the method of moments on log m_x, which is robust to the heavy
-    /// right tail of spend (moments of m_x^2 are not: on CDNOW they give a negative slope below).
+    /// right tail of spend (moments of m_x^2 are not: on CDNOW the line of m_x^2 against 1/x that
+    /// would identify p has a negative slope).
     /// log m_x = log G - log x - log nu with G ~ Gamma(p x, 1), so Var(log m_x | x) =
     /// psi1(p x) + psi1(q) ~ 1/(p x) + psi1(q) and E[log m_x | x] = psi(p x) - log x + log gamma -
     /// psi(q) ~ log p - 1/(2 p x) + log gamma - psi(q). A weighted least-squares line of the squared
