@@ -201,10 +201,17 @@ public:
         return std::move(table_);
     }
 
-    /// Starts loading what `add` will look up for `customer` (a cache miss on large logs), so that
-    /// a reader can parse the rest of the row meanwhile. Optional.
-    void prefetch(std::string_view customer) const noexcept {
-        if (phase_ != phase::locating) ids_.prefetch(customer);
+    /// Starts loading what `add` will look up for `customer` (cache misses on large logs), so that
+    /// a reader can do other work meanwhile. Optional, in two stages a few rows apart: the id's
+    /// slot in the lookup table, then (`deep`, once the slot has arrived) the customer's totals.
+    void prefetch(std::string_view customer, bool deep = false) const noexcept {
+        if (phase_ == phase::locating) return;
+        if (!deep) {
+            ids_.prefetch(customer);
+        } else if (phase_ == phase::streaming) {
+            if (const auto index = ids_.find(customer); index && *index < histories_.size())
+                __builtin_prefetch(&histories_[*index]);
+        }
     }
 
     /// What was left out, valid after `finish`.
@@ -379,7 +386,7 @@ private:
     bool restart_pending_ = false;
     bool reduced_ = false;
     detail::customer_ids ids_;
-    std::vector<history> histories_;          // streaming: one per customer
+    std::vector<history, detail::huge_page_allocator<history>> histories_;  // streaming: one per customer
     detail::rows_by_customer rows_;           // collecting: every row kept
     std::string culprit_id_;                  // locating: the customer whose sum overflowed
     std::vector<located_row> culprit_rows_;

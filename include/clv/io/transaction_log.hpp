@@ -7,6 +7,7 @@
 #include <clv/io/csv_reader.hpp>
 #include <clv/io/dates.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -54,12 +55,17 @@ inline customer_table summarize_transactions(const std::filesystem::path& path, 
         const std::size_t amount = has_amount ? reader.column_index(options.amount_column) : customer;
         batch.clear();
         ids.clear();
+        auto id_of = [&](std::size_t k) {
+            const std::size_t begin = k == 0 ? 0 : batch[k - 1].id_end;
+            return std::string_view(ids).substr(begin, batch[k].id_end - begin);
+        };
         auto add_batch = [&] {
-            std::size_t begin = 0;
-            for (const parsed_row& r : batch) {
-                const std::string_view id = std::string_view(ids).substr(begin, r.id_end - begin);
-                begin = r.id_end;
-                if (!summarizer.add(id, r.day, r.amount, [&] { return source_location{reader.file_name(), r.line, amount + 1}; }))
+            constexpr std::size_t ahead = 8;  // rows between the second prefetch stage and `add`
+            for (std::size_t k = 0; k < std::min(ahead, batch.size()); ++k) summarizer.prefetch(id_of(k), true);
+            for (std::size_t k = 0; k < batch.size(); ++k) {
+                if (k + ahead < batch.size()) summarizer.prefetch(id_of(k + ahead), true);
+                const parsed_row& r = batch[k];
+                if (!summarizer.add(id_of(k), r.day, r.amount, [&] { return source_location{reader.file_name(), r.line, amount + 1}; }))
                     return false;
             }
             batch.clear();

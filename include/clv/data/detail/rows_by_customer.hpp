@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <optional>
 #include <cstring>
 #include <limits>
 #include <functional>
@@ -83,6 +84,14 @@ public:
         ends_.push_back(text_.size());
         if (2 * ends_.size() > slots_.size()) grow();
         return {index, true};
+    }
+
+    /// The index of `id`, if it has one.
+    [[nodiscard]] std::optional<std::uint32_t> find(std::string_view id) const noexcept {
+        const std::size_t hash = hash_of(id);
+        const slot& found = slots_[find_slot(id, key_of(id, hash), hash)];
+        if (found.index_plus_one == 0) return std::nullopt;
+        return found.index_plus_one - 1;
     }
 
     /// Asks the processor to start loading the slot where `id` would be.
