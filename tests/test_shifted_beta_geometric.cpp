@@ -109,6 +109,14 @@ TEST_CASE("sBG survival, churn and retention agree with the closed forms and wit
             CHECK(1 - m.survival(t) == doctest::Approx(churned).epsilon(1e-12));  // sum of P(T = t) = 1 - S(t)
             CHECK(m.retention_rate(t) == doctest::Approx(m.survival(t) / m.survival(t - 1)).epsilon(1e-13));
         }
+        const auto curve = m.retention_curve(12);
+        REQUIRE(curve.size() == 12);
+        for (const auto& point : curve) {
+            CHECK(point.survival == m.survival(point.period));
+            CHECK(point.churn == m.churn_probability(point.period));
+            CHECK(point.retention == m.retention_rate(point.period));
+        }
+        CHECK(m.retention_curve(0).empty());
         for (double n : {0.0, 1.0, 7.0, 50.0})
             for (double k : {0.0, 1.0, 5.0, 40.0})
                 CHECK(m.conditional_survival(n, k) == doctest::Approx(m.survival(n + k) / m.survival(n)).epsilon(1e-12));

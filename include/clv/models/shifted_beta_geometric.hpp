@@ -278,6 +278,21 @@ public:
         return exp(detail::sbg::log_survival(p_.alpha, Real(p_.beta + Real(n)), Real(k)).value);
     }
 
+    /// One period of the projected retention curve.
+    struct curve_point {
+        double period;
+        Real survival, retention, churn;  ///< S(t), r(t), P(T = t)
+    };
+
+    /// The projected curve for periods t = 1..`periods`: S(t), r(t) and P(T = t) (the rows of
+    /// `clv predict --periods`; compare with `cohort_curve::survival` of observed counts).
+    std::vector<curve_point> retention_curve(double periods) const {
+        check_period(periods, 0, "periods");
+        std::vector<curve_point> curve;
+        for (double t = 1; t <= periods; ++t) curve.push_back({t, survival(t), retention_rate(t), churn_probability(t)});
+        return curve;
+    }
+
     // ---------------------------------------------------------------- lifetimes
 
     /// E[T] = sum_{t>=0} S(t) = (alpha + beta - 1) / (alpha - 1) periods (E[1/theta] for theta ~
