@@ -359,7 +359,10 @@ inline void check_design(const Eigen::MatrixXd& x, Eigen::Index outcomes, const 
         throw invalid_input("observations", std::to_string(x.rows()),
                             "a regression on " + std::to_string(x.cols()) + " terms needs more observations than terms",
                             {where});
-    const Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(x);
+    Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(x);
+    // Exactly collinear columns leave rounding noise of a few ulps x n on the diagonal of R, above
+    // Eigen's default threshold (epsilon x columns): a relative 1e-10 tells them from real terms.
+    qr.setThreshold(1e-10);
     if (qr.rank() < x.cols()) {
         // Name a column that the others explain: the first pivot beyond the rank.
         const auto column = qr.colsPermutation().indices()[qr.rank()];
