@@ -1,7 +1,9 @@
 // The valuation composition: constant parts against closed forms and period-by-period sums,
 // fitted parts against direct numerical integration of the definition, and batch scoring against
 // the one-customer path.
+#include <clv/models/bg_bb.hpp>
 #include <clv/models/bg_nbd.hpp>
+#include <clv/models/mbg_nbd.hpp>
 #include <clv/models/gamma_gamma.hpp>
 #include <clv/models/shifted_beta_geometric.hpp>
 #include <clv/models/pareto_nbd.hpp>
@@ -239,4 +241,70 @@ TEST_CASE("sBG retention part: the composed contractual value is DERL, and DEL a
     CHECK(clv::customer_value(active, clv::constant_spend(100), clv::constant_rate(1), by_record,
                               clv::discounting{d, clv::margin_timing::start, 0}) ==
           doctest::Approx(100 * sbg.discounted_expected_residual_lifetime(d, 3.0)).epsilon(1e-12));
+}
+
+TEST_CASE("batch predictions equal the models' own per-customer predictions") {
+    std::mt19937_64 rng(5);
+    std::vector<double> ages;
+    for (int i = 0; i < 300; ++i) ages.push_back(25 + (i % 30) * 0.5);
+    clv::prediction_options options;
+    options.horizon = 39;
+    options.discount_rate = 0.01;
+    options.alive_at_horizon = true;
+    options.pmf = 3;
+    auto check = [&](const auto& model, const clv::customer_table& table) {
+        const auto p = clv::predict_customers(table, model, options);
+        REQUIRE(p.names.size() == 8);
+        CHECK(p.names[0] == "expected_transactions");
+        CHECK(p.names[7] == "p_3");
+        for (std::size_t c = 0; c < table.size(); c += 7) {
+            const double x = table.frequency[c], tx = table.recency[c], T = table.T[c];
+            CAPTURE(c);
+            CHECK(p.columns[0][c] == doctest::Approx(model.conditional_expected_transactions(39, x, tx, T)).epsilon(1e-10));
+            CHECK(p.columns[1][c] == doctest::Approx(model.probability_alive(x, tx, T)).epsilon(1e-12));
+            CHECK(p.columns[2][c] == doctest::Approx(model.dert(0.01, x, tx, T)).epsilon(1e-9));
+            CHECK(p.columns[3][c] == doctest::Approx(model.probability_alive_at(39, x, tx, T)).epsilon(1e-10));
+            for (unsigned n = 0; n <= 3; ++n)
+                CHECK(p.columns[4 + n][c] == doctest::Approx(model.conditional_probability_of_n(n, 39, x, tx, T)).epsilon(1e-9));
+        }
+    };
+    SUBCASE("BG/NBD") { check(cdnow_bg, cdnow_bg.simulate(ages, 0, rng)); }
+    SUBCASE("MBG/NBD") {
+        const clv::mbg_nbd<> mbg({0.525, 6.183, 0.891, 1.614});
+        check(mbg, mbg.simulate(ages, 0, rng));
+    }
+    SUBCASE("Pareto/NBD") {
+        const clv::pareto_nbd<> pnbd({0.553, 10.578, 0.606, 11.669});
+        check(pnbd, pnbd.simulate(ages, 0, rng));
+    }
+    SUBCASE("BG/BB, whole opportunities") {
+        const clv::bg_bb<> bgbb({1.204, 0.750, 0.657, 2.783});
+        const std::vector<double> n(200, 6.0);
+        check(bgbb, bgbb.simulate(n, 0, rng));
+    }
+}
+
+TEST_CASE("BG/BB value: opportunities discounted per period, DERT without a horizon (FHS 2010 eq. 14)") {
+    const clv::bg_bb<> bgbb({1.204, 0.750, 0.657, 2.783});
+    std::mt19937_64 rng(3);
+    const std::vector<double> n(150, 6.0);
+    const clv::customer_table table = bgbb.simulate(n, 0, rng);
+    const clv::model_purchases<clv::bg_bb<>> purchases{bgbb};
+    const clv::constant_spend spend(50);
+    clv::valuation_options options;
+    options.per_period = true;
+    options.discount = {0.1, 5};
+    const auto five = clv::value_customers(table, purchases, spend, options);
+    options.discount = {0.1, std::numeric_limits<double>::infinity()};
+    const auto all = clv::value_customers(table, purchases, spend, options);
+    for (std::size_t c = 0; c < table.size(); c += 11) {
+        const double x = table.frequency[c], tx = table.recency[c], T = table.T[c];
+        double brute = 0;
+        for (int k = 1; k <= 5; ++k)
+            brute += (bgbb.conditional_expected_transactions(k, x, tx, T) -
+                      bgbb.conditional_expected_transactions(k - 1, x, tx, T)) / std::pow(1.1, k);
+        CHECK(five.clv[c] == doctest::Approx(50 * brute).epsilon(1e-10));
+        CHECK(all.clv[c] == doctest::Approx(50 * bgbb.dert(0.1, x, tx, T)).epsilon(1e-10));
+        CHECK(all.clv[c] > five.clv[c]);
+    }
 }

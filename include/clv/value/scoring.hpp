@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <optional>
+#include <string>
 #include <random>
 #include <utility>
 #include <vector>
@@ -23,6 +25,10 @@ namespace clv {
 /// equal-tailed intervals from `draws` parameter draws (seeded: the same seed gives the same bounds).
 struct valuation_options {
     continuous_discounting discount{};
+    /// Discrete-time models (BG/BB): `discount.rate` is a rate d per opportunity, opportunity k
+    /// after now is discounted by (1 + d)^-k (FHS 2010's DERT convention), and `discount.horizon`
+    /// counts whole opportunities.
+    bool per_period = false;
     double gross_margin = 1.0;
     double interval_level = 0;  ///< 0: no intervals
     int draws = 200;
@@ -55,11 +61,61 @@ struct customer_values {
 
 namespace detail {
 
-/// Scores every customer once for fixed parts. Predictions factor as P(alive | x, t_x, T) times a
-/// function of (x, T) only (the future of a customer alive at T: BG/NBD and MBG/NBD FHL 2005 eq. 10,
-/// Pareto/NBD Schmittlein et al. 1987, BG/BB FHS 2010 eq. 13), so the expensive part (quadrature
-/// or DERT) is computed once per distinct (x, T): it is the prediction of the history (x, t*, T)
-/// with the recency at which P(alive) is largest (t* = T, or 0 for x = 0), divided by its P(alive).
+/// The future of a customer with history (x, t_x, T) is P(alive | x, t_x, T) times that of a
+/// customer known to be alive at T, which depends on (x, T) only (BG/NBD and MBG/NBD: FHL 2005
+/// eq. 10; Pareto/NBD: Schmittlein, Morrison & Colombo 1987; BG/BB: FHS 2010 eq. 13). The latter is
+/// read off the history (x, t*, T) whose P(alive) is largest (t* = T, or 0 for x = 0), divided by
+/// that P(alive), so expensive quantities (quadrature, DERT, PMFs) are computed once per distinct
+/// (x, T) and scaled by each customer's P(alive).
+template <class Model>
+struct alive_factorisation {
+    const Model& model;
+    double x, T, alive_at_best;
+
+    alive_factorisation(const Model& m, double frequency, double age) : model(m), x(frequency), T(age) {
+        alive_at_best = static_cast<double>(model.probability_alive(x, best_recency(), T));
+        if (!(alive_at_best > 0))
+            throw invalid_input("frequency", to_message_string(x),
+                                "the model gives probability alive 0 for a customer with this history (T = " +
+                                    to_message_string(T) + "): its parameters are outside their usable range");
+    }
+    [[nodiscard]] double best_recency() const { return x > 0 ? T : 0.0; }
+    /// P(alive at T + t | alive at T).
+    [[nodiscard]] double alive_at_if_alive(double t) const {
+        return static_cast<double>(model.probability_alive_at(t, x, best_recency(), T)) / alive_at_best;
+    }
+    /// E[X(T, T + t] | alive at T].
+    [[nodiscard]] double expected_if_alive(double t) const {
+        return static_cast<double>(model.conditional_expected_transactions(t, x, best_recency(), T)) / alive_at_best;
+    }
+    /// P(X(T, T + t] = n | alive at T).
+    [[nodiscard]] double probability_of_n_if_alive(unsigned n, double t) const {
+        const double all = static_cast<double>(model.conditional_probability_of_n(n, t, x, best_recency(), T));
+        return n == 0 ? 1 - (1 - all) / alive_at_best : all / alive_at_best;
+    }
+    /// Discounted expected purchases of a customer alive at T (DERT-if-alive when the horizon is
+    /// infinite and the model has it).
+    [[nodiscard]] double discounted_if_alive(const continuous_discounting& discount, bool per_period) const {
+        if constexpr (requires { model.dert_if_alive(0.1, 1.0, 1.0); }) {
+            if (std::isinf(discount.horizon) && discount.rate > 0)
+                return static_cast<double>(model.dert_if_alive(discount.rate, x, T));
+        }
+        auto fresh = [&](double t) { return expected_if_alive(t); };
+        if (!per_period) return discounted_expected_purchases(fresh, discount);
+        if (std::isinf(discount.horizon))
+            throw invalid_input("horizon", "", "a discrete-time model without DERT needs a finite horizon");
+        double total = 0, before = 0, factor = 1;
+        for (double k = 1; k <= discount.horizon; ++k) {
+            factor /= 1 + discount.rate;
+            const double now = fresh(k);
+            total += (now - before) * factor;
+            before = now;
+        }
+        return total;
+    }
+};
+
+/// Scores every customer once for fixed parts (see `alive_factorisation`).
 template <class Model, class Spend>
 void score_table(const customer_table& customers, const compressed_table& compressed,
                  const model_purchases<Model>& purchases, const Spend& spend, const valuation_options& options,
@@ -75,25 +131,11 @@ void score_table(const customer_table& customers, const compressed_table& compre
         const double x = rows.frequency[i], T = rows.T[i];
         auto [it, inserted] = cache.try_emplace({x, T}, if_alive{0, 0});
         if (inserted) {
-            const customer_row best{x, x > 0 ? T : 0.0, T, 0.0, 1.0};
-            const double alive = purchases.probability_alive(best);
-            if (!(alive > 0))
-                throw invalid_input("frequency", to_message_string(x),
-                                    "the model gives probability alive 0 for a customer with this history (T = " +
-                                        to_message_string(T) + "): its parameters are outside their usable range");
-            auto fresh = [&](double t) { return purchases.expected_purchases(best, t) / alive; };
-            double discounted;
-            if constexpr (requires { model.dert_if_alive(0.1, 1.0, 1.0); }) {
-                discounted = !finite_horizon && discount.rate > 0
-                                 ? static_cast<double>(model.dert_if_alive(discount.rate, x, T))
-                                 : discounted_expected_purchases(fresh, discount);
-            } else {
-                discounted = discounted_expected_purchases(fresh, discount);
-            }
-            it->second = {finite_horizon ? fresh(discount.horizon) : std::numeric_limits<double>::quiet_NaN(), discounted};
+            const alive_factorisation<Model> future(model, x, T);
+            it->second = {finite_horizon ? future.expected_if_alive(discount.horizon) : std::numeric_limits<double>::quiet_NaN(),
+                          future.discounted_if_alive(discount, options.per_period)};
         }
-        const customer_row row{x, rows.recency[i], T, 0.0, 1.0};
-        row_alive[i] = purchases.probability_alive(row);
+        row_alive[i] = static_cast<double>(model.probability_alive(x, rows.recency[i], T));
         row_expected[i] = row_alive[i] * it->second.expected;
         row_discounted[i] = row_alive[i] * it->second.discounted;
     }
@@ -152,11 +194,23 @@ customer_values value_customers(const customer_table& customers, const model_pur
     std::vector<float> cells(n * draws);
     std::vector<double> totals(draws);
     customer_values drawn;
+    std::size_t rejected = 0;
     for (std::size_t d = 0; d < draws; ++d) {
-        const auto purchases_d = purchases.drawn(rng);
-        auto spend_d = spend;
-        if constexpr (requires { spend.drawn(rng); }) spend_d = spend.drawn(rng);
-        detail::score_table(customers, compressed, purchases_d, spend_d, options, drawn);
+        // A draw outside a model's domain (e.g. Gamma-Gamma q <= 1: infinite mean spend) has no
+        // value; it is drawn again, and too many such draws mean the estimate is too uncertain.
+        try {
+            const auto purchases_d = purchases.drawn(rng);
+            auto spend_d = spend;
+            if constexpr (requires { spend.drawn(rng); }) spend_d = spend.drawn(rng);
+            detail::score_table(customers, compressed, purchases_d, spend_d, options, drawn);
+        } catch (const invalid_input&) {
+            if (++rejected > draws / 10)
+                throw invalid_input("intervals", "", "more than 10 % of the parameter draws fall outside the models' "
+                                                     "domain (e.g. an infinite mean spend): the estimates are too "
+                                                     "uncertain for intervals");
+            --d;
+            continue;
+        }
         for (std::size_t c = 0; c < n; ++c) cells[c * draws + d] = static_cast<float>(drawn.clv[c]);
         totals[d] = drawn.total_clv;
     }
@@ -171,6 +225,69 @@ customer_values value_customers(const customer_table& customers, const model_pur
     }
     out.total_lower = detail::quantile(totals, tail);
     out.total_upper = detail::quantile(totals, 1 - tail);
+    return out;
+}
+
+/// What `predict_customers` computes beside expected transactions and P(alive).
+struct prediction_options {
+    double horizon = 0;                   ///< in the model's time unit (opportunities for BG/BB)
+    std::optional<double> discount_rate;  ///< adds "dert" (the model's own DERT convention)
+    bool alive_at_horizon = false;        ///< adds "probability_alive_at_horizon"
+    std::optional<unsigned> pmf;          ///< adds "p_0" .. "p_N": P(X(T, T + horizon] = n | history)
+};
+
+/// Named per-customer columns, in the order of the input table.
+struct customer_predictions {
+    std::vector<std::string> names;
+    std::vector<std::vector<double>> columns;
+};
+
+/// Batch predictions of a transaction model for every customer of `customers` (validated first):
+/// expected_transactions (the conditional expectation over the horizon), probability_alive, and as
+/// asked dert, probability_alive_at_horizon and p_0..p_N. Computed once per distinct history
+/// (`compress`) and, for everything but P(alive), once per distinct (x, T) (`alive_factorisation`).
+template <class Model>
+customer_predictions predict_customers(const customer_table& customers, const Model& model,
+                                       const prediction_options& options) {
+    customers.validate();
+    if (!(options.horizon >= 0) || !std::isfinite(options.horizon))
+        throw invalid_input("horizon", to_message_string(options.horizon), "must be a finite number >= 0");
+    const compressed_table compressed = compress(customers);
+    const auto& rows = compressed.unique;
+    customer_predictions out;
+    std::vector<std::vector<double>> per_row;
+    auto add = [&](std::string name) { out.names.push_back(std::move(name)); per_row.emplace_back(rows.size()); };
+    add("expected_transactions");
+    add("probability_alive");
+    if (options.discount_rate) add("dert");
+    if (options.alive_at_horizon) add("probability_alive_at_horizon");
+    const unsigned pmf_terms = options.pmf ? *options.pmf + 1 : 0;
+    for (unsigned n = 0; n < pmf_terms; ++n) add("p_" + std::to_string(n));
+
+    std::map<std::pair<double, double>, std::vector<double>> cache;  // if-alive values per (x, T)
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const double x = rows.frequency[i], T = rows.T[i];
+        auto [it, inserted] = cache.try_emplace({x, T});
+        if (inserted) {
+            const detail::alive_factorisation<Model> future(model, x, T);
+            auto& v = it->second;
+            v.push_back(future.expected_if_alive(options.horizon));
+            if (options.discount_rate) v.push_back(static_cast<double>(model.dert_if_alive(*options.discount_rate, x, T)));
+            if (options.alive_at_horizon) v.push_back(future.alive_at_if_alive(options.horizon));
+            for (unsigned n = 0; n < pmf_terms; ++n) v.push_back(future.probability_of_n_if_alive(n, options.horizon));
+        }
+        const double alive = static_cast<double>(model.probability_alive(x, rows.recency[i], T));
+        const auto& v = it->second;
+        std::size_t c = 0, k = 0;
+        per_row[c++][i] = alive * v[k++];
+        per_row[c++][i] = alive;
+        if (options.discount_rate) per_row[c++][i] = alive * v[k++];
+        if (options.alive_at_horizon) per_row[c++][i] = alive * v[k++];
+        for (unsigned n = 0; n < pmf_terms; ++n, ++k) per_row[c++][i] = (n == 0 ? 1 - alive : 0.0) + alive * v[k];
+    }
+    out.columns.assign(per_row.size(), std::vector<double>(customers.size()));
+    for (std::size_t j = 0; j < per_row.size(); ++j)
+        for (std::size_t c = 0; c < customers.size(); ++c) out.columns[j][c] = per_row[j][compressed.row_of_customer[c]];
     return out;
 }
 
