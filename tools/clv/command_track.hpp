@@ -8,6 +8,7 @@
 
 #include <clv/analysis/tracking.hpp>
 #include <clv/core/calendar.hpp>
+#include <clv/core/time_unit.hpp>
 #include <clv/io/csv_reader.hpp>
 #include <clv/io/dates.hpp>
 
@@ -17,6 +18,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -60,14 +62,16 @@ inline std::vector<std::pair<std::size_t, std::int64_t>> read_purchases(const su
 
 inline void run(const arguments& a) {
     const nlohmann::json model = read_transaction_model(a.model, "track");
-    const std::string fitted_unit = model.value("time_unit", std::string("unspecified"));
-    if (!a.time_unit.empty() && fitted_unit != "unspecified" && a.time_unit != fitted_unit)
-        throw clv::invalid_input("--time-unit", a.time_unit, "the model was fitted in " + fitted_unit + "s; track in that unit");
-    const std::string unit = a.time_unit.empty() ? fitted_unit : a.time_unit;
-    if (unit == "unspecified")
+    const std::optional<clv::time_unit> fitted_unit = model_time_unit(model, a.model.path);
+    std::optional<clv::time_unit> given;
+    if (!a.time_unit.empty()) given = clv::time_unit::parse(a.time_unit, "--time-unit");
+    if (given && fitted_unit && !given->same_length(*fitted_unit))
+        throw clv::invalid_input("--time-unit", a.time_unit,
+                                 "the model was fitted in " + fitted_unit->describe() + "; track in that unit");
+    if (!given && !fitted_unit)
         throw clv::invalid_input("--time-unit", "", "the model file records no time unit; give the unit of the data it "
                                                     "was fitted on (day, week, month or a number of days)");
-    const double unit_days = clv::parse_time_unit(unit);
+    const clv::time_unit unit = given ? *given : *fitted_unit;
     const clv::source_location command_line{"command line"};
     const std::int64_t calibration_end = clv::io::parse_iso_date(a.log.calibration_end, "--calibration-end", command_line);
     std::int64_t last_day = 0;
@@ -77,7 +81,7 @@ inline void run(const arguments& a) {
     const auto cohort = clv::cohort_from_purchases(std::move(purchases), calibration_end, observation_end);
     const auto periods = with_transaction_model(model["model"].get<std::string>(), [&]<class M>() {
         const M fitted(params_from_json<M>(model["params"], a.model.path));
-        return clv::track_cohort(fitted, cohort, unit_days, calibration_end, observation_end);
+        return clv::track_cohort(fitted, cohort, unit.days, calibration_end, observation_end);
     });
     std::ofstream file;
     if (!a.output.empty()) {
@@ -94,7 +98,7 @@ inline void run(const arguments& a) {
     out.flush();
     if (!out) throw clv::invalid_input("--output", a.output, "writing the tracking table failed");
     std::cerr << "clv: " << cohort.first_purchase.size() << " customers first bought by " << a.log.calibration_end
-              << "; periods of one " << unit << " from " << clv::iso_date(periods.front().first_day) << '\n';
+              << "; periods of one " << unit.describe() << " from " << clv::iso_date(periods.front().first_day) << '\n';
 }
 
 }  // namespace track_detail

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -29,24 +30,17 @@ inline void add_model_file_options(CLI::App& cmd, model_file_option& model) {
                   "use a model file whose fit did not converge (its predictions are not trustworthy)");
 }
 
-/// Reads a model file and checks it holds a transaction model (bgnbd, pnbd, mbgnbd, ...) whose
-/// fit converged (unless allowed). `command` names the command in the message for a wrong kind.
+/// Reads a model file through `load_model_file` (which refuses a fit that did not converge unless
+/// allowed) and checks it holds a transaction model. `command` names the command in the message.
 inline nlohmann::json read_transaction_model(const model_file_option& option, const std::string& command) {
-    const nlohmann::json model = read_json_file(option.path);
-    if (!model.is_object() || !model.contains("model") || !model["model"].is_string() || !model.contains("params"))
-        throw clv::invalid_input("model", "", "not a clv model file (needs \"model\" and \"params\")", {option.path});
+    nlohmann::json model = load_model_file(option.path, option.allow_unconverged);
     const std::string name = model["model"].get<std::string>();
-    try {
-        with_transaction_model(name, []<class M>() { return 0; });
-    } catch (const clv::invalid_input&) {
-        throw clv::invalid_input("model", name, "clv " + command + " needs a transaction model file (bgnbd, pnbd, mbgnbd)",
+    if (std::find(transaction_model_names.begin(), transaction_model_names.end(), name) == transaction_model_names.end()) {
+        std::string known;
+        for (const auto& n : transaction_model_names) known += (known.empty() ? "" : ", ") + n;
+        throw clv::invalid_input("model", name, "clv " + command + " needs a transaction model file (" + known + ")",
                                  {option.path});
     }
-    const auto converged = model.find("converged");
-    if (!option.allow_unconverged && converged != model.end() && converged->is_boolean() && !converged->get<bool>())
-        throw clv::invalid_input("converged", "false",
-                                 "the fit in this model file did not converge; refit, or pass --allow-unconverged",
-                                 {option.path});
     return model;
 }
 
