@@ -1,17 +1,13 @@
-// Argument checks with short messages (CLI11's range checks print the whole double range), and the
-// "did you mean" suggestion for a misspelt command or option.
+// Argument checks with short messages (CLI11's range checks print the whole double range).
 #pragma once
 
 #include <CLI/CLI.hpp>
 
-#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
-#include <string_view>
-#include <vector>
 
 namespace clv_cli {
 
@@ -42,36 +38,6 @@ inline CLI::Validator whole_number_at_most(std::uint64_t max = std::numeric_limi
             return {};
         },
         bounded ? "0.." + std::to_string(max) : "WHOLE NUMBER >= 0");
-}
-
-/// Edit distance with adjacent transpositions (optimal string alignment): "predcit" is 1 from "predict".
-inline std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i)
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    return d[a.size()][b.size()];
-}
-
-/// The candidate closest to `word`, when it is close enough to be a likely typo (at most 2 edits, or a
-/// third of the word's length); empty otherwise.
-inline std::string closest_name(std::string_view word, const std::vector<std::string>& candidates) {
-    std::string best;
-    std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
-    for (const std::string& candidate : candidates) {
-        const std::size_t distance = edit_distance(word, candidate);
-        if (distance < best_distance) {
-            best = candidate;
-            best_distance = distance;
-        }
-    }
-    return best;
 }
 
 }  // namespace clv_cli

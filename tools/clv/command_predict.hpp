@@ -106,9 +106,6 @@ inline void add_predict_command(CLI::App& app) {
         } else {
             throw clv::invalid_input("", "", "give --model-file, or --model with --params");
         }
-        if (unit)
-            std::cerr << "clv: time unit " << unit->describe() << ": horizon " << format_number(opt->horizon)
-                      << " units, discount rate per unit\n";
 
         const clv::customer_table customers = read_summary(opt->input);
         if (model_json.contains("T_range")) warn_if_T_outside_fitted_range(customers, model_json["T_range"]);
@@ -173,6 +170,10 @@ inline void add_predict_command(CLI::App& app) {
         } else {
             clv::io::write_file_atomically(opt->output, write_csv);
         }
+        // After the output, so that an error is the only line on stderr.
+        if (unit)
+            std::cerr << "clv: time unit " << unit->describe() << ": horizon " << format_number(opt->horizon)
+                      << " units, discount rate per unit\n";
     });
 }
 

@@ -2,17 +2,19 @@
 // Every error, from the argument parser or from the library, reaches the user as one line
 // `clv: error: ...` on stderr with exit status 1 (2: a fit that did not converge); --help and
 // --version print and exit 0.
-#include "checks.hpp"
 #include "command_compare.hpp"
 #include "command_evaluate.hpp"
 #include "command_fit.hpp"
 #include "command_matrix.hpp"
 #include "command_predict.hpp"
+#include "command_report.hpp"
 #include "command_simple.hpp"
 #include "command_show.hpp"
 #include "command_summarize.hpp"
 #include "command_track.hpp"
 #include "command_value.hpp"
+
+#include <clv/core/edit_distance.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -40,8 +42,8 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 }
 
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
-    const std::string closest = clv_cli::closest_name(word, candidates);
-    return closest.empty() ? std::string() : "; did you mean " + closest + "?";
+    const std::vector<std::string> close = clv::close_names(word, candidates);
+    return close.empty() ? std::string() : "; did you mean " + close.front() + "?";
 }
 
 /// One line saying what is wrong with the command line, naming the closest valid command or option
@@ -102,6 +104,7 @@ int main(int argc, char** argv) {
     clv_cli::add_matrix_command(app);
     clv_cli::add_compare_command(app);
     clv_cli::add_value_command(app);
+    clv_cli::add_report_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {
