@@ -36,14 +36,14 @@ std::string read_error(const temp_file& file, const clv::io::contractual_csv_opt
 
 TEST_CASE("cohort counts become churned rows per period and the survivors censored at the last period") {
     const std::vector<double> active{1000, 631, 468, 468, 0};
-    const auto table = clv::cohort_table(active, "2019");
+    const auto table = clv::cohort_counts_table(active, "2019");
     // 369 churned at 1, 163 at 2, none at 3 (no row), 468 at 4; nobody is left to censor.
     REQUIRE(table.size() == 3);
     CHECK(table.tenure == std::vector<double>{1, 2, 4});
     CHECK(table.churned == std::vector<double>{1, 1, 1});
     CHECK(table.weight == std::vector<double>{369, 163, 468});
     CHECK(table.columns().total_weight() == 1000);
-    const auto censored = clv::cohort_table(std::vector<double>{10, 7, 5});
+    const auto censored = clv::cohort_counts_table(std::vector<double>{10, 7, 5});
     CHECK(censored.tenure == std::vector<double>{1, 2, 2});
     CHECK(censored.churned == std::vector<double>{1, 1, 0});
     CHECK(censored.weight == std::vector<double>{3, 2, 5});
@@ -51,13 +51,13 @@ TEST_CASE("cohort counts become churned rows per period and the survivors censor
 }
 
 TEST_CASE("bad cohort counts are rejected with the period and the reason") {
-    CHECK(error_of([] { (void)clv::cohort_table(std::vector<double>{100, 80, 90}, "A"); })
+    CHECK(error_of([] { (void)clv::cohort_counts_table(std::vector<double>{100, 80, 90}, "A"); })
               .find("cohort 'A', period 2: field 'active': active counts must not increase") != std::string::npos);
-    CHECK(error_of([] { (void)clv::cohort_table(std::vector<double>{100, -1}); }).find("finite number >= 0") != std::string::npos);
-    CHECK(error_of([] { (void)clv::cohort_table(std::vector<double>{100, std::nan("")}); }).find("(value 'nan')") != std::string::npos);
-    CHECK(error_of([] { (void)clv::cohort_table(std::vector<double>{0, 0}); }).find("cohort size") != std::string::npos);
-    CHECK(error_of([] { (void)clv::cohort_table(std::vector<double>{100}); }).find("at least period 1") != std::string::npos);
-    CHECK(error_of([] { (void)clv::cohort_table(std::vector<double>{}); }).find("period 0") != std::string::npos);
+    CHECK(error_of([] { (void)clv::cohort_counts_table(std::vector<double>{100, -1}); }).find("finite number >= 0") != std::string::npos);
+    CHECK(error_of([] { (void)clv::cohort_counts_table(std::vector<double>{100, std::nan("")}); }).find("(value 'nan')") != std::string::npos);
+    CHECK(error_of([] { (void)clv::cohort_counts_table(std::vector<double>{0, 0}); }).find("cohort size") != std::string::npos);
+    CHECK(error_of([] { (void)clv::cohort_counts_table(std::vector<double>{100}); }).find("at least period 1") != std::string::npos);
+    CHECK(error_of([] { (void)clv::cohort_counts_table(std::vector<double>{}); }).find("period 0") != std::string::npos);
 }
 
 TEST_CASE("records satisfying contractual_record build a table; bad ones name the record and field") {

@@ -50,7 +50,7 @@ TEST_CASE("sBG fit on FH 2007's regular and high-end cohorts (years 0..7) reprod
     for (const cohort& c : {cohort{"regular", regular_all, 0.704, 1.182, 4.0}, cohort{"high end", high_end_all, 0.668, 3.806, -0.05}}) {
         CAPTURE(std::string(c.name));
         const std::vector<double> calibration(c.all.begin(), c.all.begin() + 8);
-        const auto table = clv::cohort_table(calibration, c.name);
+        const auto table = clv::cohort_counts_table(calibration, c.name);
         const auto fit = model::fit(table.columns());
         REQUIRE(fit.converged);
         CHECK(std::abs(fit.params.alpha - c.alpha) <= 5e-4);
@@ -78,7 +78,7 @@ TEST_CASE("sBG likelihood of cohort counts is FH 2007 eq. 9 summed over the reco
         direct += (counts[t - 1] - counts[t]) * std::log(churn_closed(p.alpha, p.beta, static_cast<double>(t)));
     direct += counts.back() * std::log(survival_closed(p.alpha, p.beta, 7));
     const model m(p);
-    const auto table = clv::cohort_table(counts);
+    const auto table = clv::cohort_counts_table(counts);
     CHECK(m.log_likelihood(table.columns()) == doctest::Approx(direct).epsilon(1e-13));
     // The same customers one row each give the same total as the weighted rows.
     double per_record = 0;

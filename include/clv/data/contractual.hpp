@@ -197,7 +197,7 @@ void append_cohort(contractual_table& table, const cohort_curve& counts, const W
 }
 
 /// One cohort's counts (`active[t]`, t = 0..last) as a table; see `append_cohort`.
-inline contractual_table cohort_table(std::span<const double> active, const std::string& cohort = "") {
+inline contractual_table cohort_counts_table(std::span<const double> active, const std::string& cohort = "") {
     contractual_table table;
     append_cohort(table, cohort_curve{cohort, {active.begin(), active.end()}}, [&](std::size_t t) {
         return source_location{"cohort '" + cohort + "', period " + std::to_string(t), 0, 0};
