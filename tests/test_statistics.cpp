@@ -60,6 +60,25 @@ TEST_CASE("median interval covers the true median at least at its level (simulat
     CHECK(covered / double(trials) >= 0.885);  // exact coverage >= 0.9; 2000 trials: sd 0.007
 }
 
+TEST_CASE("weighted median: integer weights act as repeated values; the interval covers at its level (simulation)") {
+    const std::vector<double> x{5, 1, 3, 9}, w{1, 2, 3, 1};  // as the data 1 1 3 3 3 5 9: median 3
+    CHECK(stats::weighted_quantile(x, w, 0.5) == 3.0);
+    CHECK(stats::weighted_quantile(x, w, 0.2) == 1.0);  // 2/7 of the weight is at 1
+    CHECK(stats::weighted_quantile(x, w, 1.0) == 9.0);
+    std::mt19937_64 rng(13);
+    std::exponential_distribution<double> draw(1.0);
+    std::uniform_real_distribution<double> weight(0.5, 2.0);
+    int covered = 0;
+    for (int t = 0; t < 1000; ++t) {
+        std::vector<double> v(200), ws(200);
+        for (std::size_t i = 0; i < v.size(); ++i) v[i] = draw(rng), ws[i] = weight(rng);
+        const auto m = stats::weighted_median_interval(v, ws, 0.9);
+        covered += m.lower <= std::log(2.0) && std::log(2.0) <= m.upper;
+    }
+    CHECK(covered / 1000.0 >= 0.87);  // nominal 0.9; 1000 trials: sd 0.01
+    CHECK_THROWS_AS(stats::weighted_quantile(x, std::vector<double>{0, 0, 0, 0}, 0.5), clv::invalid_input);
+}
+
 TEST_CASE("Wilson interval: Newcombe (1998) single-proportion examples") {
     // Newcombe, Statistics in Medicine 17, 857-872, table I, method 3 (score, no correction)
     auto a = stats::wilson_interval(81, 263);

@@ -164,6 +164,51 @@ inline interval_estimate median_interval(std::span<const double> values, double 
     return out;
 }
 
+/// The weighted q-quantile: the smallest value whose cumulative weight share reaches q (the inverse
+/// of the weighted distribution function; with equal weights, Hyndman & Fan type 1).
+inline double weighted_quantile(std::span<const double> values, std::span<const double> weights, double q) {
+    require_finite(values, "value", "weighted quantile");
+    detail::require_same_length(values.size(), weights.size(), "weight", "weighted quantile");
+    if (values.empty()) throw invalid_input("value", "", "a quantile needs at least one value (the group is empty)", {"weighted quantile"});
+    if (!(q >= 0 && q <= 1)) throw invalid_input("quantile", to_message_string(q), "must be in [0, 1]", {"weighted quantile"});
+    std::vector<std::size_t> order(values.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+    double total = 0;
+    for (double w : weights) {
+        if (!(w >= 0) || !std::isfinite(w)) throw invalid_input("weight", to_message_string(w), "must be finite and >= 0", {"weighted quantile"});
+        total += w;
+    }
+    if (!(total > 0)) throw invalid_input("weight", "0", "the weights add up to 0", {"weighted quantile"});
+    double cumulative = 0;
+    for (std::size_t i : order) {
+        cumulative += weights[i];
+        if (cumulative >= q * total * (1 - 1e-12)) return values[i];
+    }
+    return values[order.back()];
+}
+
+/// The weighted median with an approximate interval: the weighted quantiles at
+/// 1/2 -+ z / (2 sqrt(n_e)), n_e Kish's effective size (the normal approximation to the binomial
+/// order-statistic interval of `median_interval`, for weighted data). NaN bounds when n_e < 2.
+inline interval_estimate weighted_median_interval(std::span<const double> values, std::span<const double> weights,
+                                                  double level = 0.95) {
+    check_level(level);
+    interval_estimate out;
+    out.estimate = weighted_quantile(values, weights, 0.5);
+    double sw = 0, sw2 = 0;
+    for (double w : weights) {
+        sw += w;
+        sw2 += w * w;
+    }
+    const double effective_n = sw * sw / sw2;
+    if (effective_n < 2) return out;
+    const double half = normal_critical(level) / (2 * std::sqrt(effective_n));
+    out.lower = weighted_quantile(values, weights, std::max(0.0, 0.5 - half));
+    out.upper = weighted_quantile(values, weights, std::min(1.0, 0.5 + half));
+    return out;
+}
+
 /// A share k / n with the Wilson score interval (Wilson 1927; Agresti & Coull 1998):
 /// (p + z^2/2n -+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n). It stays inside [0, 1] and keeps
 /// its coverage near 0 and 1, where the Wald interval fails. `successes` may be fractional
