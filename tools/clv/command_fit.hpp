@@ -2,7 +2,9 @@
 #pragma once
 
 #include "checks.hpp"
+#include "command_show.hpp"
 #include "model_file.hpp"
+#include "model_kinds.hpp"
 #include "summary_input.hpp"
 
 #include <CLI/CLI.hpp>
@@ -30,22 +32,28 @@ inline void add_fit_command(CLI::App& app) {
         std::string output;
         std::string time_unit;
         bool allow_unconverged = false;
+        bool summary = false;
     };
     auto opt = std::make_shared<options>();
-    auto* cmd = app.add_subcommand("fit", "Fit a transaction model (BG/NBD, Pareto/NBD, MBG/NBD) by maximum "
-                                          "likelihood to a customer summary; prints the fit as JSON");
-    cmd->add_option("--model", opt->model, "bgnbd, pnbd or mbgnbd")->required()
-        ->check(CLI::IsMember(transaction_model_names));
+    auto* cmd = app.add_subcommand("fit", "Fit a model by maximum likelihood and print the fit as JSON: a transaction "
+                                          "model (BG/NBD, Pareto/NBD, MBG/NBD, BG/BB) or Gamma-Gamma to a customer "
+                                          "summary, or the contractual sBG to cohort counts or tenure,churned customers");
+    cmd->add_option("--model", opt->model, "bgnbd, pnbd, mbgnbd, bgbb (discrete time: T = n_periods), gg (spend: "
+                                           "frequency, monetary_value) or sbg (contractual: period,active or tenure,churned)")
+        ->required()
+        ->check(CLI::IsMember(fittable_model_names()));
     add_summary_input_options(*cmd, opt->input);
     cmd->add_option("--penalty", opt->penalty,
-                    "L2 penalty on the log-parameters (unit-free; not lifetimes' penalizer_coef, which penalises "
-                    "the squared parameters); default 0")
+                    "ridge penalty c on the log-parameters, c * sum(log(param / ref)^2), ref = 1 for shapes and "
+                    "the mean T for time scales: unit-free; not lifetimes' penalizer_coef (coef * sum(param^2)); "
+                    "default 0")
         ->check(non_negative_number());
     cmd->add_option("--output", opt->output,
                     "also write the JSON to this model file (read by clv predict); only for a converged fit unless "
                     "--allow-unconverged");
     cmd->add_option("--time-unit", opt->time_unit,
                     "time unit of the summary: day, week, month, year or a number of days; recorded in the model file");
+    cmd->add_flag("--summary", opt->summary, "print a table to read (clv show) instead of the JSON");
     cmd->add_flag("--allow-unconverged", opt->allow_unconverged,
                   "write the model file even when the fit did not converge (marked \"converged\": false)");
 
@@ -55,16 +63,24 @@ inline void add_fit_command(CLI::App& app) {
                                                "--output");
         std::optional<clv::time_unit> unit;
         if (!opt->time_unit.empty()) unit = clv::time_unit::parse(opt->time_unit, "--time-unit");
-        const clv::customer_table customers = read_summary(opt->input);
-        const clv::compressed_table compressed = clv::compress(customers);
         clv::fit::fit_options fit_options;
         fit_options.penalty = opt->penalty;
-        nlohmann::ordered_json result = with_transaction_model(opt->model, [&]<class M>() {
-            return fit_to_json(M::fit(compressed.unique.columns(), fit_options), unit ? unit->name : "");
-        });
-        add_data_description(result, unit, customers);
+        nlohmann::ordered_json result;
+        if (opt->model == "sbg") {
+            result = fit_retention_json(opt->input.path, fit_options);
+        } else if (opt->model == "gg") {
+            result = fit_spend_json(opt->input, fit_options);
+        } else {
+            const clv::customer_table customers = read_summary(opt->input);
+            const clv::compressed_table compressed = clv::compress(customers);
+            result = with_transaction_model(opt->model, [&]<class M>() {
+                return fit_to_json(M::fit(compressed.unique.columns(), fit_options), unit ? unit->name : "");
+            });
+            add_data_description(result, unit, customers);
+        }
         const std::string text = result.dump(2);
-        std::cout << text << '\n';
+        if (opt->summary) print_model_summary(std::cout, result, "fit");
+        else std::cout << text << '\n';
         std::cout.flush();
         const bool converged = result["converged"].get<bool>();
         const bool write = !opt->output.empty() && (converged || opt->allow_unconverged);
