@@ -151,6 +151,10 @@ TEST_CASE("a tenure,churned file is read one customer a row, with optional weigh
     const auto plain = read_contractual_csv(bare.path());
     CHECK(plain.table.weight == std::vector<double>{1});
     CHECK(plain.table.ids == std::vector<std::string>{""});
+    clv::io::contractual_csv_options named;
+    named.weight_column = "n";
+    named.require_weight_column = true;
+    CHECK(read_error(bare, named).find("no such column; available columns: 'tenure', 'churned' (value 'n')") != std::string::npos);
 }
 
 TEST_CASE("bad cohort files name file:line:column, the field and the value") {

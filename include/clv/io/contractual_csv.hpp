@@ -33,6 +33,7 @@ struct contractual_csv_options {
     std::string tenure_column = "tenure";
     std::string churned_column = "churned";        ///< 0 = still active, 1 = cancelled
     std::string weight_column = "weight";          ///< customer form: customers per row when present
+    bool require_weight_column = false;            ///< true: the weight column must exist (a name the user gave)
     std::string customer_column = "customer_id";   ///< customer form: ids when present (must be unique)
     csv_options csv;                               ///< delimiter, header
 };
@@ -102,7 +103,8 @@ inline contractual_data read_customers(csv_reader& reader, const contractual_csv
     };
     const std::size_t tenure = reader.column_index(options.tenure_column);
     const std::size_t churned = reader.column_index(options.churned_column);
-    const std::size_t weight = optional_column(options.weight_column);
+    const std::size_t weight = options.require_weight_column ? reader.column_index(options.weight_column)
+                                                             : optional_column(options.weight_column);
     const std::size_t id = optional_column(options.customer_column);
 
     contractual_data data;
