@@ -3,6 +3,7 @@
 #pragma once
 
 #include <clv/data/customer_table.hpp>
+#include <clv/fit/maximum_likelihood.hpp>
 
 #include <boost/math/quadrature/exp_sinh.hpp>
 #include <boost/math/quadrature/tanh_sinh.hpp>
@@ -126,6 +127,54 @@ void check_parameter_recovery(const typename Model::params& truth, std::uint64_t
     // the estimation error of the prediction at this sample size.
     CHECK(std::abs(predicted - observed) <= 4 * std::sqrt(observed_sq));
     MESSAGE(Model::name << ": holdout transactions predicted " << predicted << ", simulated " << observed);
+}
+
+/// A simulation with a holdout fills every holdout column it creates, one entry per customer.
+template <class Model>
+void check_simulation_fills_holdout(const typename Model::params& p) {
+    std::mt19937_64 rng(3);
+    const std::vector<double> ages{10, 20, 30};
+    const auto table = Model(p).simulate(ages, 5, rng);
+    CHECK(table.monetary_value_holdout.size() == 3);
+    CHECK(table.frequency_holdout.size() == 3);
+    CHECK(table.duration_holdout.size() == 3);
+    CHECK_NOTHROW(table.validate());
+}
+
+/// A penalised fit must not depend on the unit of time: the same simulated customers in weeks and
+/// in days (recency and T times 7) give the same dimensionless parameters, time scales 7 times
+/// larger (`is_time_scale`), and the same P(alive) for every customer.
+template <class Model>
+void check_penalty_is_unit_free(const typename Model::params& truth, const std::array<bool, 4>& is_time_scale,
+                                std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> age(13, 78);
+    std::vector<double> ages(2000);
+    for (double& a : ages) a = age(rng);
+    const clv::customer_table weeks = Model(truth).simulate(ages, 0, rng);
+    clv::customer_table days = weeks;
+    for (std::size_t i = 0; i < days.size(); ++i) {
+        days.recency[i] *= 7;
+        days.T[i] *= 7;
+    }
+    clv::fit::fit_options options;
+    options.penalty = 0.05;
+    const auto in_weeks = Model::fit(weeks.columns(), options), in_days = Model::fit(days.columns(), options);
+    REQUIRE(in_weeks.converged);
+    REQUIRE(in_days.converged);
+    const auto w = Model::to_array(in_weeks.params), d = Model::to_array(in_days.params);
+    for (std::size_t i = 0; i < 4; ++i) {
+        CAPTURE(Model::parameter_names[i]);
+        CHECK(d[i] == doctest::Approx(w[i] * (is_time_scale[i] ? 7.0 : 1.0)).epsilon(1e-6));
+    }
+    const Model mw(in_weeks.params), md(in_days.params);
+    for (std::size_t i = 0; i < weeks.size(); i += 97)
+        CHECK(md.probability_alive(days.frequency[i], days.recency[i], days.T[i]) ==
+              doctest::Approx(mw.probability_alive(weeks.frequency[i], weeks.recency[i], weeks.T[i])).epsilon(1e-6));
+    // Times 7 times longer make each of the x purchase-time densities 7 times thinner.
+    double purchases = 0;
+    for (double x : weeks.frequency) purchases += x;
+    CHECK(in_days.log_likelihood == doctest::Approx(in_weeks.log_likelihood - purchases * std::log(7.0)).epsilon(1e-9));
 }
 
 }  // namespace clv_test

@@ -277,3 +277,97 @@ TEST_CASE("BG/NBD series that outgrow double fall back instead of returning inf"
         CHECK(at == doctest::Approx(exact).epsilon(1e-8));
     }
 }
+
+TEST_CASE("BG/NBD log-likelihood keeps its digits when r and alpha grow together") {
+    // r log alpha - (r+x) log(alpha+T) subtracts numbers of order 1e17 at r, alpha ~ 1e16; the
+    // log1p form does not. Oracle: the same formula at 50 digits, where nothing cancels.
+    using big = boost::multiprecision::cpp_bin_float_50;
+    for (double scale : {1e6, 1e12, 1e16}) {
+        for (const std::array<double, 3> c : {std::array<double, 3>{0, 0, 40}, {3, 20, 39}, {12, 38, 39}}) {
+            const double ll = model::log_likelihood({scale, 2 * scale, 0.8, 2.4}, c[0], c[1], c[2]);
+            const big exact = clv::bg_nbd<big>::log_likelihood({big(scale), big(2 * scale), big(0.8), big(2.4)},
+                                                               big(c[0]), big(c[1]), big(c[2]));
+            CAPTURE(scale);
+            CAPTURE(c[0]);
+            CHECK(ll == doctest::Approx(static_cast<double>(exact)).epsilon(1e-12));
+        }
+    }
+    // The summed form and its gradient, too.
+    const std::vector<double> x{0, 3, 12}, t_x{0, 20, 38}, T{40, 39, 39};
+    clv_test::check_gradient<model>({1e7, 2e7, 0.8, 2.4}, clv::transaction_columns{x, t_x, T, {}});
+}
+
+TEST_CASE("BG/NBD DERT is non-negative and non-increasing down to tiny discount rates") {
+    // As the rate goes to 0, DERT tends to P(alive) E[1/p] = P(alive) (a+b+x-1)/(a-1) (a > 1): the
+    // expected number of all future purchases, one geometric count of purchases until dropout.
+    const model m({0.243, 4.414, 3.0, 2.426});
+    const double x = 2, t_x = 30.43, T = 38.86;
+    const double limit = m.probability_alive(x, t_x, T) * (3.0 + 2.426 + x - 1) / (3.0 - 1);
+    double previous = 0;
+    for (int k = 40; k >= 1; --k) {  // rates 1e-40 ... 1e-1, increasing
+        const double rate = std::pow(10.0, -k);
+        const double dert = m.dert(rate, x, t_x, T);
+        CAPTURE(rate);
+        CHECK(dert >= 0);
+        CHECK(dert <= limit * (1 + 1e-9));
+        if (k < 40) CHECK(dert <= previous * (1 + 1e-9));
+        if (k >= 12) CHECK(dert == doctest::Approx(limit).epsilon(1e-6));
+        previous = dert;
+    }
+    // a <= 1: E[1/p] is infinite and DERT grows without bound as the rate falls; where it leaves
+    // double's range the library says so instead of returning inf.
+    const model heavy({0.243, 4.414, 0.5, 2.426});
+    double last = 0;
+    for (int k = 1; k <= 300; k += 20) {
+        const double rate = std::pow(10.0, -k);
+        try {
+            const double dert = heavy.dert(rate, x, t_x, T);
+            CHECK(std::isfinite(dert));
+            CHECK(dert >= last);
+            last = dert;
+        } catch (const clv::invalid_input& e) {
+            CHECK(std::string(e.what()).find("a <= 1") != std::string::npos);
+        }
+    }
+    CHECK(last > 1e5);
+}
+
+TEST_CASE("BG/NBD E[X(t)] where the series gives up agrees with the 50-digit oracle") {
+    // t/alpha = 1e4 (series argument 0.9999), a = 1e3 (partial sums overflow), r = 3e3: the
+    // quadrature fallback. The oracle at 50 digits sums further and integrates tighter.
+    using big = boost::multiprecision::cpp_bin_float_50;
+    for (const model::params p : {model::params{0.5, 0.01, 0.7, 2.5}, model::params{10, 0.1, 1e3, 1e-3},
+                                  model::params{3e3, 2.0, 0.3, 0.9}, model::params{1e-3, 1e-3, 1e-3, 1e3}}) {
+        const model m(p);
+        const clv::bg_nbd<big> mb({p.r, p.alpha, p.a, p.b});
+        for (double t : {1.0, 100.0}) {
+            CAPTURE(p.r);
+            CAPTURE(p.a);
+            CAPTURE(t);
+            const double value = m.expected_transactions(t);
+            CHECK(value >= 0);
+            CHECK(value == doctest::Approx(static_cast<double>(mb.expected_transactions(big(t)))).epsilon(1e-9));
+        }
+    }
+}
+
+TEST_CASE("BG/NBD fit names the rows with repeat purchases at recency 0") {
+    const std::vector<double> x{0, 2, 1, 3, 0}, t_x{0, 5, 0, 0, 0}, T{10, 10, 8, 9, 7};
+    try {
+        (void)model::fit(clv::transaction_columns{x, t_x, T, {}});
+        FAIL("no throw");
+    } catch (const clv::invalid_input& e) {
+        const std::string what = e.what();
+        CHECK(what.find("2 row(s)") != std::string::npos);
+        CHECK(what.find("row 3") != std::string::npos);
+        CHECK(what.find("unbounded") != std::string::npos);
+    }
+}
+
+TEST_CASE("BG/NBD simulation fills every holdout column it claims") {
+    clv_test::check_simulation_fills_holdout<model>(published);
+}
+
+TEST_CASE("BG/NBD penalised fit is the same in days and in weeks") {
+    clv_test::check_penalty_is_unit_free<model>(published, {false, true, false, false}, 77);
+}

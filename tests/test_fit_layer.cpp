@@ -136,3 +136,118 @@ TEST_CASE("an estimate that runs off to the boundary is not reported as converge
     CHECK_FALSE(fit.converged);
     CHECK(fit.status.find("lambda") != std::string::npos);
 }
+
+TEST_CASE("a fit that did not converge reports no standard errors") {
+    // The Poisson/exponential objective is convex in the log-parameters, so its Hessian is
+    // positive definite everywhere: only the convergence flag can withhold the standard errors.
+    clv::customer_table t;
+    t.push_back("", {30, 0.1, 1, 0, 1});
+    t.push_back("", {10, 0.5, 2, 0, 1});
+    clv::fit::fit_options options;
+    options.optimizer.max_iterations = 1;
+    options.extra_starts = 0;
+    const auto fit = clv::fit::maximize_likelihood<poisson_exponential>(t.columns(), options);
+    REQUIRE_FALSE(fit.converged);
+    CHECK_FALSE(fit.std_errors_available);
+    for (double se : fit.std_errors) CHECK(std::isnan(se));
+    CHECK(std::isnan(fit.covariance(0, 0)));
+}
+
+TEST_CASE("a penalised fit says its standard errors are those of the penalised objective") {
+    clv::customer_table t;
+    t.push_back("", {30, 0.1, 1, 0, 1});
+    clv::fit::fit_options options;
+    options.penalty = 0.5;
+    const auto fit = clv::fit::maximize_likelihood<poisson_exponential>(t.columns(), options);
+    REQUIRE(fit.converged);
+    REQUIRE(fit.std_errors_available);
+    CHECK(fit.std_errors_penalised);
+    CHECK(fit.status.find("penalised objective") != std::string::npos);
+    // Penalised objective in theta = log lambda: lambda T - x theta + c theta^2 (N = 1, T = 1), whose
+    // second derivative is lambda + 2c; delta method: SE(lambda) = lambda / sqrt(lambda + 2c).
+    const double lambda = fit.params.lambda;
+    CHECK(fit.std_errors[0] == doctest::Approx(lambda / std::sqrt(lambda + 2 * 0.5)).epsilon(1e-5));
+    const auto plain = clv::fit::maximize_likelihood<poisson_exponential>(t.columns());
+    CHECK_FALSE(plain.std_errors_penalised);
+    CHECK(plain.status.find("penal") == std::string::npos);
+}
+
+namespace {
+// The toy model with a penalty centre lambda = e (as a model centres a time scale on the data's).
+struct poisson_exponential_centred : poisson_exponential {
+    static std::array<double, 2> penalty_reference(const clv::transaction_columns&) { return {std::exp(1.0), 1.0}; }
+};
+}  // namespace
+
+TEST_CASE("the penalty is centred on the model's reference values") {
+    clv::customer_table t;
+    t.push_back("", {30, 0.1, 1, 0, 1});
+    clv::fit::fit_options options;
+    options.penalty = 0.5;
+    const auto fit = clv::fit::maximize_likelihood<poisson_exponential_centred>(t.columns(), options);
+    REQUIRE(fit.converged);
+    // x - lambda T - 2 c (log lambda - 1) = 0 with c = 0.5: lambda = 30 - log(lambda) + 1.
+    double l = 20;
+    for (int i = 0; i < 100; ++i) l = 31 - std::log(l);
+    CHECK(fit.params.lambda == doctest::Approx(l).epsilon(1e-7));
+}
+
+TEST_CASE("the extra starts form a half-fraction design: every pair of factors at all four sign pairs") {
+    const auto design = clv::fit::detail::half_fraction_design(4, 8);
+    REQUIRE(design.size() == 8);
+    bool all_low = false, all_high = false;
+    for (const auto& run : design) {
+        all_low = all_low || (run[0] < 0 && run[1] < 0 && run[2] < 0 && run[3] < 0);
+        all_high = all_high || (run[0] > 0 && run[1] > 0 && run[2] > 0 && run[3] > 0);
+    }
+    CHECK(all_low);   // e.g. a and b both small
+    CHECK(all_high);  // and both large
+    for (std::size_t i = 0; i < 4; ++i)
+        for (std::size_t j = i + 1; j < 4; ++j)
+            for (int si : {-1, 1})
+                for (int sj : {-1, 1}) {
+                    int count = 0;
+                    for (const auto& run : design) count += run[i] == si && run[j] == sj;
+                    CHECK(count == 2);
+                }
+    CHECK(clv::fit::detail::half_fraction_design(2, 8).size() == 2);
+    CHECK(clv::fit::detail::half_fraction_design(1, 8).size() == 2);
+}
+
+namespace {
+// Two maxima in (log u, log v): a lower one at (0.3, 0.3), next to the default start (0, 0), and
+// the higher one at (-2.5, -2.5), where both parameters are small (as the MBG/NBD local maximum
+// with a and b both small). LL = N g(theta), g = exp(-|theta - m1|^2) + 2 exp(-2 |theta - m2|^2).
+struct two_peaks {
+    struct params { double u, v; };
+    static constexpr std::size_t parameter_count = 2;
+    static constexpr std::array<std::string_view, 2> parameter_names{"u", "v"};
+    static std::array<double, 2> to_array(const params& p) { return {p.u, p.v}; }
+    static params from_array(const std::array<double, 2>& a) { return {a[0], a[1]}; }
+    static params default_start(const clv::transaction_columns&) { return {1.0, 1.0}; }
+    static double total_weight(const clv::transaction_columns& d) { return d.total_weight(); }
+    static double log_likelihood_with_gradient(const params& p, const clv::transaction_columns& d,
+                                               std::array<double, 2>& g) {
+        const double n = d.total_weight(), x = std::log(p.u), y = std::log(p.v);
+        const double e1 = std::exp(-((x - 0.3) * (x - 0.3) + (y - 0.3) * (y - 0.3)));
+        const double e2 = 2 * std::exp(-2 * ((x + 2.5) * (x + 2.5) + (y + 2.5) * (y + 2.5)));
+        g = {n * (-2 * (x - 0.3) * e1 - 4 * (x + 2.5) * e2), n * (-2 * (y - 0.3) * e1 - 4 * (y + 2.5) * e2)};
+        return n * (e1 + e2);
+    }
+};
+}  // namespace
+
+TEST_CASE("the extra starts reach a higher maximum where both parameters are small") {
+    clv::customer_table t;
+    for (int i = 0; i < 50; ++i) t.push_back("", {1, 1, 2, 0, 1});
+    clv::fit::fit_options single;
+    single.extra_starts = 0;
+    const auto local = clv::fit::maximize_likelihood<two_peaks>(t.columns(), single);
+    REQUIRE(local.converged);
+    CHECK(std::log(local.params.u) == doctest::Approx(0.3).epsilon(1e-3));  // the nearby, lower peak
+    const auto fit = clv::fit::maximize_likelihood<two_peaks>(t.columns());
+    REQUIRE(fit.converged);
+    CHECK(std::log(fit.params.u) == doctest::Approx(-2.5).epsilon(1e-4));
+    CHECK(std::log(fit.params.v) == doctest::Approx(-2.5).epsilon(1e-4));
+    CHECK(fit.log_likelihood > local.log_likelihood);
+}

@@ -144,3 +144,25 @@ TEST_CASE("MBG/NBD rejects bad input with invalid_input") {
     CHECK_THROWS_AS(m.probability_alive_at(1, std::nan(""), 1, 10), clv::invalid_input);
     CHECK_THROWS_AS(m.dert(std::nan(""), 2, 1, 10), clv::invalid_input);
 }
+
+TEST_CASE("MBG/NBD log-likelihood keeps its digits when r and alpha grow together") {
+    using big = boost::multiprecision::cpp_bin_float_50;
+    for (double scale : {1e8, 1e16}) {
+        for (const std::array<double, 3> c : {std::array<double, 3>{0, 0, 40}, {3, 20, 39}}) {
+            const double ll = model::log_likelihood({scale, scale, 0.8, 2.4}, c[0], c[1], c[2]);
+            const big exact = clv::mbg_nbd<big>::log_likelihood({big(scale), big(scale), big(0.8), big(2.4)},
+                                                                big(c[0]), big(c[1]), big(c[2]));
+            CHECK(ll == doctest::Approx(static_cast<double>(exact)).epsilon(1e-12));
+        }
+    }
+}
+
+TEST_CASE("MBG/NBD fit refuses rows with repeat purchases at recency 0") {
+    const std::vector<double> x{1, 4}, t_x{2, 0}, T{10, 10};
+    CHECK_THROWS_WITH_AS(model::fit(clv::transaction_columns{x, t_x, T, {}}), doctest::Contains("1 row(s)"),
+                         clv::invalid_input);
+}
+
+TEST_CASE("MBG/NBD penalised fit is the same in days and in weeks") {
+    clv_test::check_penalty_is_unit_free<model>(cdnow_like, {false, true, false, false}, 78);
+}

@@ -329,3 +329,11 @@ TEST_CASE("Pareto/NBD DERT is P(alive) times the DERT of a customer known to be 
     }
     CHECK_THROWS_AS(m.dert_if_alive(0.0, 1, 10), clv::invalid_input);
 }
+
+TEST_CASE("Pareto/NBD penalised fit is the same in days and in weeks") {
+    clv_test::check_penalty_is_unit_free<model>(cdnow_published, {false, true, false, true}, 79);
+}
+
+TEST_CASE("Pareto/NBD simulation fills every holdout column it claims") {
+    clv_test::check_simulation_fills_holdout<model>(cdnow_published);
+}

@@ -16,6 +16,20 @@
 
 namespace clv::math {
 
+/// The range of parameters (shapes and time scales) the transaction models accept: every
+/// prediction is verified finite and in range over it (tests/test_model_properties.cpp), and
+/// beyond it some are not (BG/NBD near 1e15: the quadrature's Beta densities overflow).
+/// docs/models.md, "Supported parameter range".
+inline constexpr double min_model_parameter = 1e-8;
+inline constexpr double max_model_parameter = 1e8;
+
+/// Whether a parameter value lies in [min_model_parameter, max_model_parameter] (false for NaN).
+inline bool model_parameter_in_range(double v) { return v >= min_model_parameter && v <= max_model_parameter; }
+
+/// The reason given when a parameter is out of range.
+inline constexpr const char* model_parameter_range_text =
+    "a model parameter must be a finite number in [1e-8, 1e8] (the range over which the predictions are verified)";
+
 using policy = boost::math::policies::policy<
     boost::math::policies::promote_double<false>, boost::math::policies::promote_float<false>,
     boost::math::policies::overflow_error<boost::math::policies::ignore_error>,

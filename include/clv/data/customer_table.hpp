@@ -103,6 +103,17 @@ struct transaction_columns {
         return weight.empty() ? static_cast<double>(frequency.size())
                               : std::accumulate(weight.begin(), weight.end(), 0.0);
     }
+    /// Weighted mean age T: the data's own time scale (it scales with the unit of time), or 1
+    /// when it is 0 or undefined.
+    [[nodiscard]] double mean_T() const noexcept {
+        double sum = 0, total = 0;
+        for (std::size_t i = 0; i < size(); ++i) {
+            sum += weight_at(i) * T[i];
+            total += weight_at(i);
+        }
+        const double mean = sum / total;
+        return mean > 0 && std::isfinite(mean) ? mean : 1.0;
+    }
 };
 
 /// Customer summaries as columns. Holdout columns are filled only when the summary was built

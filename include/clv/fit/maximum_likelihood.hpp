@@ -4,19 +4,25 @@
 // by central differences of the analytic gradient) for standard errors via the delta method.
 #pragma once
 
+#include <clv/data/customer_table.hpp>
 #include <clv/fit/bfgs.hpp>
 
 #include <Eigen/Dense>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <exception>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace clv::fit {
 
@@ -39,10 +45,26 @@ concept likelihood_model = requires(const typename M::params& p, const Data& d,
     { M::total_weight(d) } -> std::convertible_to<double>;
 };
 
+/// Optional part of the contract: `M::penalty_reference(data)`, an array of positive values in
+/// parameter order, the centre of the penalty (see `fit_options::penalty`). A model returns the
+/// data's own time scale for parameters that are time scales (BG/NBD's alpha, Pareto/NBD's alpha
+/// and beta) and 1 for dimensionless ones, so that the penalised fit does not depend on the unit
+/// of time. Models without it are penalised towards 1.
+template <class M, class Data>
+concept has_penalty_reference = requires(const Data& d) {
+    { M::penalty_reference(d) } -> std::convertible_to<std::array<double, M::parameter_count>>;
+};
+
 /// Options of a fit.
 struct fit_options {
-    /// L2 penalty `penalty * sum(log(param)^2)` added to the per-customer negative
-    /// log-likelihood (the role of lifetimes' `penalizer_coef`). 0 = plain maximum likelihood.
+    /// Weight c >= 0 of a ridge penalty on the log-parameters: the fit minimises
+    ///     -LL(params) / N + c * sum_i log(param_i / reference_i)^2
+    /// (N = total weight, reference_i from `M::penalty_reference(data)` or 1), i.e. it is the
+    /// posterior mode under independent normal priors on log(param_i / reference_i) with variance
+    /// 1 / (2 c N). Because the time-scale parameters are measured against the data's own time
+    /// scale, the same data in days and in weeks give the same fit. This is not lifetimes'
+    /// `penalizer_coef`, which adds coef * sum(param_i^2) on the natural parameters (docs/models.md).
+    /// 0 = plain maximum likelihood.
     double penalty = 0;
     /// BFGS brings the estimate close; Newton steps on the observed information then finish it
     /// (quadratic convergence), so BFGS can stop at a moderate gradient.
@@ -51,12 +73,17 @@ struct fit_options {
         o.gradient_tolerance = 1e-6;
         return o;
     }();
-    /// Extra deterministic starting points, tried when the default start does not converge and,
-    /// on data of at most `extra_starts_up_to_rows` rows, also after it converged, keeping the
-    /// highest maximum: some likelihoods (MBG/NBD's) have local maxima. On larger data a fit costs
-    /// enough that the extra starts are kept for failures.
-    int extra_starts = 4;
-    std::size_t extra_starts_up_to_rows = 20'000;
+    /// Safeguard against local maxima (MBG/NBD's likelihood has some): after the fit from the
+    /// default start, `extra_starts` points of a two-level design around that start (+-
+    /// `extra_start_spread` in every log-parameter, half-fraction: a and b both small, both large,
+    /// and every mixed pattern) are screened with a few BFGS iterations on a subsample of at most
+    /// `screening_rows` rows; the most promising one is continued on the subsample, and only if
+    /// it reaches a higher maximum there than the first fit's does a full fit start from it.
+    /// 0 turns the safeguard off.
+    int extra_starts = 8;
+    double extra_start_spread = 2.0;
+    int screening_iterations = 4;
+    std::size_t screening_rows = 400;
     /// |log parameter| beyond which Newton polishing gives up: the estimate runs off to 0 or infinity.
     double boundary_log_parameter = 30;
 };
@@ -67,10 +94,15 @@ struct fit_result {
     static constexpr std::size_t k = M::parameter_count;
     typename M::params params{};
     double log_likelihood = std::numeric_limits<double>::quiet_NaN();  ///< unpenalised, at `params`
-    std::array<double, k> std_errors{};        ///< NaN where the observed information is singular
-    Eigen::Matrix<double, k, k> covariance;    ///< of the natural parameters (delta method)
+    std::array<double, k> std_errors{};        ///< NaN unless `std_errors_available`
+    Eigen::Matrix<double, k, k> covariance;    ///< of the natural parameters (delta method); NaN likewise
     bool converged = false;
+    /// Standard errors exist only for a converged fit whose observed information is positive definite.
     bool std_errors_available = false;
+    /// True for a penalised fit: the standard errors and covariance are those of the penalised
+    /// objective (the inverse Hessian of -LL + N c sum log(param/reference)^2), narrower than
+    /// maximum-likelihood ones; `status` says so too.
+    bool std_errors_penalised = false;
     std::string status;                        ///< the optimiser's reason for stopping
     int iterations = 0;
     double gradient_norm = std::numeric_limits<double>::quiet_NaN();  ///< max |d objective / d log-param|
@@ -85,10 +117,11 @@ struct fit_result {
 
 namespace detail {
 
-/// Per-customer penalised negative log-likelihood in log-parameters and its gradient.
+/// Per-customer penalised negative log-likelihood in log-parameters and its gradient; `center`
+/// holds log(reference_i) of the penalty.
 template <class M, class Data>
-double objective(const Data& data, double weight_total, double penalty, const Eigen::VectorXd& theta,
-                 Eigen::VectorXd& gradient) {
+double objective(const Data& data, double weight_total, double penalty, const Eigen::VectorXd& center,
+                 const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) {
     std::array<double, M::parameter_count> values{}, grad{};
     for (std::size_t i = 0; i < M::parameter_count; ++i) {
         values[i] = std::exp(theta[static_cast<Eigen::Index>(i)]);
@@ -105,10 +138,47 @@ double objective(const Data& data, double weight_total, double penalty, const Ei
     double value = -ll / weight_total;
     for (std::size_t i = 0; i < M::parameter_count; ++i) {
         const auto j = static_cast<Eigen::Index>(i);
-        gradient[j] = -grad[i] / weight_total + 2 * penalty * theta[j];
-        value += penalty * theta[j] * theta[j];
+        const double offset = theta[j] - center[j];
+        gradient[j] = -grad[i] / weight_total + 2 * penalty * offset;
+        value += penalty * offset * offset;
     }
     return value;
+}
+
+/// Rows of `data` at a fixed stride, each standing for `stride` times its weight: a
+/// deterministic subsample on which extra starts are screened cheaply. Compressed tables are
+/// sorted by (frequency, recency, T), so a stride samples the whole range evenly.
+struct strided_columns {
+    std::vector<double> frequency, recency, T, weight;
+
+    strided_columns(const transaction_columns& data, std::size_t stride) {
+        for (std::size_t i = stride / 2; i < data.size(); i += stride) {
+            frequency.push_back(data.frequency[i]);
+            recency.push_back(data.recency[i]);
+            T.push_back(data.T[i]);
+            weight.push_back(data.weight_at(i) * static_cast<double>(stride));
+        }
+    }
+    [[nodiscard]] transaction_columns columns() const { return {frequency, recency, T, weight}; }
+};
+
+/// The sign patterns of a two-level half-fraction design in k factors (the last sign is the
+/// product of the others: 2^(k-1) runs, every pair of factors at all four sign combinations),
+/// at most `count` of them.
+inline std::vector<std::vector<int>> half_fraction_design(std::size_t k, std::size_t count) {
+    std::vector<std::vector<int>> design;
+    if (k == 1) design = {{1}, {-1}};
+    const std::size_t runs = k <= 1 ? 0 : std::size_t{1} << std::min<std::size_t>(k - 1, 16);
+    for (std::size_t run = 0; run < runs && design.size() < count; ++run) {
+        std::vector<int> signs(k, 1);
+        for (std::size_t i = 0; i + 1 < k; ++i) {
+            signs[i] = ((run >> i) & 1U) ? -1 : 1;
+            signs[k - 1] *= signs[i];
+        }
+        design.push_back(std::move(signs));
+    }
+    if (design.size() > count) design.resize(count);
+    return design;
 }
 
 }  // namespace detail
@@ -177,22 +247,36 @@ bool newton_polish(Objective& f, Eigen::VectorXd& theta, double boundary, Eigen:
 /// Parameters are estimated in log space (so they stay positive) by BFGS, then sharpened by
 /// Newton steps; standard errors come from the inverse observed information of the
 /// log-parameters (central differences of the analytic gradient), mapped back by the delta
-/// method: cov(p) = diag(p) cov(log p) diag(p). A fit whose optimiser does not converge, or whose
-/// estimate runs off to 0 or infinity, has `converged == false` and a `status` saying why; it is
-/// never reported as a success.
+/// method: cov(p) = diag(p) cov(log p) diag(p). A fit whose optimiser does not converge, whose
+/// estimate runs off to 0 or infinity, or lands outside the model's valid range (`M::validate`
+/// throws), has `converged == false`, a `status` saying why, and no standard errors; it is never
+/// reported as a success. Extra starts (`fit_options::extra_starts`) guard against local maxima.
 template <class M, class Data>
     requires likelihood_model<M, Data>
 fit_result<M> maximize_likelihood(const Data& data, const fit_options& options = {},
                                   const typename M::params* start = nullptr) {
     constexpr std::size_t k = M::parameter_count;
+    constexpr auto kk = static_cast<Eigen::Index>(k);
     if (!(options.penalty >= 0) || !std::isfinite(options.penalty))
         throw std::invalid_argument("fit_options: penalty must be a finite number >= 0");
     const double weight_total = M::total_weight(data);
     if (!(weight_total > 0)) throw std::invalid_argument("maximize_likelihood: the data hold no customers");
 
-    auto f = [&](const Eigen::VectorXd& theta, Eigen::VectorXd& g) {
-        return detail::objective<M>(data, weight_total, options.penalty, theta, g);
+    Eigen::VectorXd center = Eigen::VectorXd::Zero(kk);
+    if constexpr (has_penalty_reference<M, Data>) {
+        const std::array<double, k> reference = M::penalty_reference(data);
+        for (std::size_t i = 0; i < k; ++i) {
+            if (!(reference[i] > 0) || !std::isfinite(reference[i]))
+                throw std::invalid_argument("maximize_likelihood: the penalty reference must be finite and > 0");
+            center[static_cast<Eigen::Index>(i)] = std::log(reference[i]);
+        }
+    }
+    auto objective_on = [&](const Data& d, double total) {
+        return [&d, total, &options, &center](const Eigen::VectorXd& theta, Eigen::VectorXd& g) {
+            return detail::objective<M>(d, total, options.penalty, center, theta, g);
+        };
     };
+    auto f = objective_on(data, weight_total);
     auto to_theta = [](const typename M::params& p) {
         const auto values = M::to_array(p);
         Eigen::VectorXd theta(static_cast<Eigen::Index>(k));
@@ -220,25 +304,71 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
         report.gradient_norm = g.cwiseAbs().maxCoeff();
         return report;
     };
+    auto better = [](const bfgs_report& a, const bfgs_report& b) {  // is a better than b?
+        return (a.converged && !b.converged) ||
+               (a.converged == b.converged && std::isfinite(a.value) && !(a.value >= b.value));
+    };
 
     const typename M::params first = start ? *start : M::default_start(data);
-    Eigen::VectorXd best = to_theta(first);
+    const Eigen::VectorXd theta_start = to_theta(first);
+    Eigen::VectorXd best = theta_start;
     bfgs_report best_report = attempt(best);
-    // Deterministic alternative starts: the first start shifted along a fixed pattern of
-    // log-scale moves; the best converged optimum is kept.
-    std::size_t rows = options.extra_starts_up_to_rows;
-    if constexpr (requires { data.size(); }) rows = data.size();
-    const bool small = rows <= options.extra_starts_up_to_rows;
-    for (int s = 0; s < options.extra_starts && (small || !best_report.converged); ++s) {
-        Eigen::VectorXd theta = to_theta(first);
-        for (std::size_t i = 0; i < k; ++i)
-            theta[static_cast<Eigen::Index>(i)] += ((i + static_cast<std::size_t>(s)) % 2 == 0 ? 1.0 : -1.0) * (0.5 + 0.5 * s);
-        bfgs_report r = attempt(theta);
-        const bool better = (r.converged && !best_report.converged) ||
-                            (r.converged == best_report.converged && std::isfinite(r.value) &&
-                             !(r.value >= best_report.value));
-        if (better) { best = theta; best_report = r; }
-        else hessian.resize(0, 0);  // it belonged to this rejected attempt
+    Eigen::MatrixXd best_hessian = hessian;
+
+    // Screening of the extra starts on a subsample (the whole data when small). The points of
+    // the design run a few BFGS iterations each; the best of them continues to the subsample's
+    // maximum, and so does the first fit's estimate; a full fit from the candidate follows only
+    // when the subsample ranks its maximum above the first fit's. Without a first estimate
+    // (the first fit failed) every screened point is a candidate, best first.
+    const auto design = detail::half_fraction_design(k, static_cast<std::size_t>(std::max(options.extra_starts, 0)));
+    if (!design.empty()) {
+        std::optional<detail::strided_columns> sample;
+        if constexpr (std::is_same_v<Data, transaction_columns>) {
+            if (options.screening_rows > 0 && data.size() > options.screening_rows)
+                sample.emplace(data, (data.size() + options.screening_rows - 1) / options.screening_rows);
+        }
+        const Data* screen_data = &data;
+        transaction_columns sample_columns;
+        if constexpr (std::is_same_v<Data, transaction_columns>) {
+            if (sample) {
+                sample_columns = sample->columns();
+                screen_data = &sample_columns;
+            }
+        }
+        auto g_screen = objective_on(*screen_data, M::total_weight(*screen_data));
+        bfgs_options quick = options.optimizer;
+        quick.max_iterations = std::max(options.screening_iterations, 1);
+        std::vector<std::pair<double, Eigen::VectorXd>> screened;
+        for (const auto& signs : design) {
+            Eigen::VectorXd theta = theta_start;
+            for (std::size_t i = 0; i < k; ++i)
+                theta[static_cast<Eigen::Index>(i)] += options.extra_start_spread * signs[i];
+            const bfgs_report r = minimize_bfgs(g_screen, theta, quick);
+            if (std::isfinite(r.value)) screened.emplace_back(r.value, theta);
+        }
+        std::sort(screened.begin(), screened.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        bfgs_options settle = options.optimizer;
+        settle.gradient_tolerance = 1e-5;
+        double first_on_sample = std::numeric_limits<double>::infinity();
+        if (best_report.converged) {
+            Eigen::VectorXd theta = best;
+            first_on_sample = minimize_bfgs(g_screen, theta, settle).value;
+        }
+        for (auto& [value, theta_candidate] : screened) {
+            Eigen::VectorXd theta = theta_candidate;
+            if (best_report.converged) {
+                const bfgs_report r = minimize_bfgs(g_screen, theta, settle);
+                // Same maximum (to the subsample's resolution) or a lower one: nothing to gain.
+                if (!(r.value < first_on_sample - 1e-7 * std::max(1.0, std::abs(first_on_sample)))) break;
+            }
+            bfgs_report r = attempt(theta);
+            if (better(r, best_report)) {
+                best = theta;
+                best_report = r;
+                best_hessian = hessian;
+            }
+            if (best_report.converged) break;
+        }
     }
 
     fit_result<M> result;
@@ -257,17 +387,29 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
         result.converged = false;
         result.status = "the log-likelihood is not finite at the estimate";
     }
+    if constexpr (requires { M::validate(result.params); }) {
+        if (result.converged) {
+            try {
+                M::validate(result.params);
+            } catch (const std::exception& e) {
+                result.converged = false;
+                result.status = std::string("did not converge: the estimate is outside the model's supported range (") +
+                                e.what() + "); try a penalty or more data";
+            }
+        }
+    }
 
     result.std_errors.fill(std::numeric_limits<double>::quiet_NaN());
     result.covariance.setConstant(std::numeric_limits<double>::quiet_NaN());
-    if (!best_report.converged) hessian.resize(0, 0);
+    if (!result.converged) return result;  // no standard errors for an estimate that is not a maximum
+    hessian = best_hessian;
     if (hessian.size() != 0 || detail::hessian_by_differences(f, best, hessian)) {
         hessian *= weight_total;  // the objective is per customer; the information is not
         const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(hessian);
         if (eigen.info() == Eigen::Success &&
             eigen.eigenvalues().minCoeff() > 1e-12 * std::max(1.0, eigen.eigenvalues().maxCoeff())) {
             const Eigen::MatrixXd cov_log = hessian.inverse();
-            Eigen::VectorXd scale(static_cast<Eigen::Index>(k));
+            Eigen::VectorXd scale(kk);
             for (std::size_t i = 0; i < k; ++i) scale[static_cast<Eigen::Index>(i)] = values[i];
             result.covariance = scale.asDiagonal() * cov_log * scale.asDiagonal();
             for (std::size_t i = 0; i < k; ++i) {
@@ -277,8 +419,13 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
             result.std_errors_available = true;
         }
     }
-    if (result.converged && !result.std_errors_available)
+    if (!result.std_errors_available) {
         result.status += "; the observed information is not positive definite, so no standard errors";
+    } else if (options.penalty > 0) {
+        result.std_errors_penalised = true;
+        result.status += "; standard errors are those of the penalised objective (penalty " +
+                         std::to_string(options.penalty) + "), not maximum-likelihood ones";
+    }
     return result;
 }
 

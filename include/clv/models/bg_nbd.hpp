@@ -55,13 +55,14 @@ public:
     }
     static params from_array(const std::array<double, 4>& v) { return {Real(v[0]), Real(v[1]), Real(v[2]), Real(v[3])}; }
 
-    /// Throws `invalid_input` naming the first parameter that is not a finite number > 0.
+    /// Throws `invalid_input` naming the first parameter outside [1e-8, 1e8]
+    /// (math::min_model_parameter, math::max_model_parameter; NaN and infinities included).
     static void validate(const params& p) {
         const auto values = to_array(p);
         for (std::size_t i = 0; i < 4; ++i)
-            if (!(values[i] > 0) || !std::isfinite(values[i]))
+            if (!math::model_parameter_in_range(values[i]))
                 throw invalid_input(std::string(parameter_names[i]), to_message_string(values[i]),
-                                    "a model parameter must be a finite number > 0", {std::string(name) + " parameters"});
+                                    math::model_parameter_range_text, {std::string(name) + " parameters"});
     }
 
     explicit beta_geometric_nbd(const params& p) : p_(p) { validate(p_); }
@@ -116,9 +117,29 @@ public:
     }
     static double total_weight(const transaction_columns& d) { return d.total_weight(); }
 
-    /// Maximum-likelihood fit (clv::fit::maximize_likelihood); validates the rows first.
+    /// Centre of a penalised fit (fit::fit_options::penalty): alpha is a time scale and is
+    /// measured against the data's mean age; r, a, b are dimensionless.
+    static std::array<double, 4> penalty_reference(const transaction_columns& d) { return {1.0, d.mean_T(), 1.0, 1.0}; }
+
+    /// Maximum-likelihood fit (clv::fit::maximize_likelihood); validates the rows first. Rows
+    /// with repeat purchases but recency 0 are refused: with them the likelihood grows without
+    /// bound as alpha -> 0 (the "dropped out at t_x = 0" term is alpha^-x), so there is no
+    /// maximum to find; the message counts them and names the first.
     static fit::fit_result<beta_geometric_nbd> fit(const transaction_columns& data, const fit::fit_options& options = {}) {
         validate_columns(data);
+        std::size_t count = 0, first = 0;
+        for (std::size_t i = 0; i < data.size(); ++i)
+            if (data.frequency[i] > 0 && data.recency[i] == 0 && count++ == 0) first = i;
+        if (count > 0)
+            throw invalid_input(
+                "recency", "0",
+                std::to_string(count) + " row(s) have repeat purchases at recency 0 (first: row " +
+                    std::to_string(first + 1) + ", frequency " + to_message_string(data.frequency[first]) + ", T " +
+                    to_message_string(data.T[first]) +
+                    "); the " + std::string(Modified ? "MBG/NBD" : "BG/NBD") +
+                    " likelihood is unbounded with them (alpha -> 0). Repeat purchases at the time of the first "
+                    "usually mean times rounded to a coarse unit: use a finer time unit or drop those rows",
+                {"transaction columns, row " + std::to_string(first + 1)});
         return fit::maximize_likelihood<beta_geometric_nbd>(data, options);
     }
 
@@ -205,7 +226,10 @@ public:
     /// E_p[J(p)] with J(p) = integral_0^inf e^{-delta alpha' u} (1 + p u)^-(r'+1) du (r' = r+x,
     /// alpha' = alpha+T): nested exp-sinh (over u) and tanh-sinh (over p ~ Beta(a, b+x+m))
     /// quadrature, see detail::beta_geometric::discounted_expected_count. Accurate to about 1e-9
-    /// relative (quadrature tolerance), about 0.1-1 ms per customer in double.
+    /// relative (quadrature tolerance), about 0.1-1 ms per customer in double. Non-negative and
+    /// non-increasing in the rate (every quadrature term is positive). As the rate goes to 0 DERT
+    /// tends to P(alive) E[1/p] = P(alive) (a+b+x+m-1)/(a-1) when a > 1 and grows without bound
+    /// when a <= 1; where it exceeds double's range this throws `invalid_input` saying so.
     Real dert(Real discount_rate, Real x, Real t_x, Real T) const {
         validate_history(x, t_x, T);
         return alive_given(x, t_x, T) * dert_if_alive(discount_rate, x, T);
@@ -218,8 +242,16 @@ public:
             throw invalid_input("discount_rate", to_message_string(static_cast<double>(discount_rate)),
                                 "must be a finite number > 0", {std::string(name)});
         validate_history(x, Real(0), T);
-        return detail::beta_geometric::discounted_expected_count<Real>(discount_rate, Real(p_.r + x),
-                                                                       Real(p_.alpha + T), p_.a, updated_b(x));
+        const Real value = detail::beta_geometric::discounted_expected_count<Real>(discount_rate, Real(p_.r + x),
+                                                                                   Real(p_.alpha + T), p_.a, updated_b(x));
+        using std::isfinite;
+        if (!isfinite(value))
+            throw invalid_input("discount_rate", to_message_string(static_cast<double>(discount_rate)),
+                                "DERT has no finite value in double precision at this rate: it grows without bound "
+                                "as the rate goes to 0 when a <= 1 (here a = " +
+                                    to_message_string(static_cast<double>(p_.a)) + ")",
+                                {std::string(name)});
+        return value;
     }
     template <transaction_record R>
     Real dert(Real discount_rate, const R& record) const {
@@ -235,7 +267,9 @@ public:
     /// Simulates one customer per entry of `ages` (T, time since the first purchase): draws lambda
     /// and p, then purchases at rate lambda over (0, T] (calibration) and (T, T + holdout]; after
     /// each purchase (MBG/NBD: also at time 0) the customer drops out with probability p. Fills
-    /// frequency, recency, T and, when holdout > 0, frequency_holdout and duration_holdout.
+    /// frequency, recency, T and, when holdout > 0, frequency_holdout, duration_holdout and
+    /// monetary_value_holdout (spend is 0, as monetary_value: the model has none), so that every
+    /// column it fills has one entry per customer.
     /// Ids are left empty (the row index identifies a customer). Times are exact (not rounded).
     template <class Rng>
     customer_table simulate(std::span<const double> ages, double holdout, Rng& rng) const {
@@ -260,6 +294,7 @@ public:
         if (holdout > 0) {
             table.frequency_holdout.assign(n, 0.0);
             table.duration_holdout.assign(n, holdout);
+            table.monetary_value_holdout.assign(n, 0.0);
         }
         for (std::size_t i = 0; i < n; ++i) {
             const double lambda = lambda_dist(rng);

@@ -63,15 +63,15 @@ public:
     }
     static params from_array(const std::array<double, 4>& a) { return {Real(a[0]), Real(a[1]), Real(a[2]), Real(a[3])}; }
 
-    /// Throws `invalid_input` naming the first parameter that is not a finite number > 0.
+    /// Throws `invalid_input` naming the first parameter outside [1e-8, 1e8]
+    /// (math::min_model_parameter, math::max_model_parameter; NaN and infinities included).
     static void validate(const params& p) {
         const std::array<Real, 4> values{p.r, p.alpha, p.s, p.beta};
         for (std::size_t i = 0; i < 4; ++i) {
-            using std::isfinite;
             const Real& v = values[i];
-            if (!(v > 0) || !isfinite(v))
+            if (!math::model_parameter_in_range(static_cast<double>(v)))
                 throw invalid_input(std::string(parameter_names[i]), to_message_string(v),
-                                    "Pareto/NBD parameters must be finite and > 0", {"pareto_nbd parameters"});
+                                    math::model_parameter_range_text, {"pareto_nbd parameters"});
         }
     }
 
@@ -210,6 +210,13 @@ public:
 
     static double total_weight(const transaction_columns& d) { return d.total_weight(); }
 
+    /// Centre of a penalised fit (fit::fit_options::penalty): alpha and beta are time scales and
+    /// are measured against the data's mean age; r and s are dimensionless.
+    static std::array<double, 4> penalty_reference(const transaction_columns& d) {
+        const double scale = d.mean_T();
+        return {1.0, scale, 1.0, scale};
+    }
+
     /// Maximum-likelihood fit (clv::fit::maximize_likelihood); validates the data first.
     static clv::fit::fit_result<pareto_nbd> fit(const transaction_columns& data, const fit::fit_options& options = {}) {
         validate_columns(data);
@@ -305,7 +312,8 @@ public:
     /// Simulates one customer per entry of `ages` (time from first purchase to the end of
     /// calibration): lambda ~ Gamma(r, alpha), mu ~ Gamma(s, beta), lifetime ~ Exp(mu), Poisson
     /// purchases while alive over (0, age] and, when holdout > 0, over (age, age + holdout]
-    /// (filling frequency_holdout and duration_holdout).
+    /// (filling frequency_holdout, duration_holdout and monetary_value_holdout, 0: the model has
+    /// no spend), so the table is always consistent.
     template <class Rng>
     customer_table simulate(std::span<const double> ages, double holdout, Rng& rng) const {
         if (!(holdout >= 0) || !std::isfinite(holdout))
@@ -336,6 +344,7 @@ public:
                 table.frequency_holdout.push_back(
                     static_cast<double>(std::poisson_distribution<long long>(lambda * active_holdout)(rng)));
                 table.duration_holdout.push_back(holdout);
+                table.monetary_value_holdout.push_back(0.0);
             }
         }
         return table;

@@ -85,29 +85,71 @@ Real quadrature_tolerance() {
     return max(Real(sqrt(std::numeric_limits<Real>::epsilon()) * Real(1e-3)), Real(1e-16));
 }
 
-/// E[h(p)] for p ~ Beta(a, b) by tanh-sinh quadrature. The linear interpolant of h between
-/// h(0) = h0 and h(1) = h1 is integrated exactly (its mean is (b h0 + a h1) / (a + b)), so the
-/// quadrature only sees h - interpolant, which vanishes at both ends and removes the endpoint
-/// singularities of the Beta density for a, b < 1 (with a = 1e-3, half the Beta mass lies below
-/// 1e-300, out of reach of any floating-point node).
+/// log B(a, b) without the cancellation of lgamma(a) + lgamma(b) - lgamma(a + b) when one of
+/// them is large: lgamma(min) - [lgamma(max + min) - lgamma(max)] (math::log_gamma_ratio).
+template <class Real>
+Real log_beta_function(const Real& a, const Real& b) {
+    const Real lo = a < b ? a : b, hi = a < b ? b : a;
+    return lgamma(lo) - math::log_gamma_ratio(hi, lo);
+}
+
+/// E[h(p)] for p ~ Beta(a, b) by tanh-sinh quadrature, for h >= 0 (the result is then >= 0: no
+/// term is subtracted anywhere). `h(p, q)` receives q = 1 - p accurately; `h0`, `h1` are h(0)
+/// and h(1), used where p or 1 - p underflows to 0.
+/// Method: with e the distance to the end nearer the mean (e = p when a <= b, else 1 - p) and
+/// e_m <= 1/2 the mean in that variable, three pieces: e in [0, e_m], e in [e_m, 1/2], and the
+/// far half. The rule's nodes cluster at the ends of each piece, so a Beta concentrated around
+/// its mean (a, b ~ 1e8) is resolved as well as mass piled at an end. A piece touching an end
+/// where the density is singular (shape s < 1 there) is integrated in u = e^s, in which
+/// e^(s-1) de = du / s: the integrand becomes bounded even when half of the mass lies below
+/// 1e-300 (s = 1e-3), out of reach of any floating-point node in e. The other pieces use Boost's
+/// density with its argument <= 1/2, where 1 minus it loses nothing.
 template <class Real, class H>
 Real beta_expectation(const Real& a, const Real& b, H&& h, const Real& h0, const Real& h1) {
-    const Real linear = (b * h0 + a * h1) / (a + b);
-    auto integrand = [&](const Real& x, const Real& xc) -> Real {
-        // xc is the signed distance to the nearer end: -x near 0, 1 - x near 1.
-        const Real p = xc < 0 ? x : Real(1 - xc);
-        const Real q = xc < 0 ? Real(1 - x) : xc;
-        if (!(p > 0) || !(q > 0)) return Real(0);
-        const Real density = boost::math::ibeta_derivative(a, b, p, math::policy{});
-        const Real rest = h(p, q) - (h0 * q + h1 * p);
-        const Real v = density * rest;
-        using std::isfinite;
-        return isfinite(static_cast<double>(v)) ? v : Real(0);
+    using std::exp;
+    using std::log;
+    const Real tol = quadrature_tolerance<Real>();
+    auto& rule = tanh_sinh_rule<Real>();
+    const bool near_zero = a <= b;                   // the mean is <= 1/2
+    const Real s_near = near_zero ? a : b, s_far = near_zero ? b : a;
+    const Real half = Real(1) / 2;
+    const Real e_m = s_near / (a + b);               // the mean, in the near variable
+    // h at distance e from the end with shape s (e_c = 1 - e).
+    auto value = [&](bool from_near_end, const Real& e, const Real& e_c) {
+        const bool is_p = from_near_end == near_zero;  // e measures p (else 1 - p)
+        const Real& p = is_p ? e : e_c;
+        const Real& q = is_p ? e_c : e;
+        return p == 0 ? h0 : (q == 0 ? h1 : Real(h(p, q)));
     };
-    Real error = 0;
-    const Real integral =
-        tanh_sinh_rule<Real>().integrate(integrand, Real(0), Real(1), quadrature_tolerance<Real>(), &error);
-    return linear + integral;
+    // Piece [lo, hi] (hi <= 1/2) in the distance from the end with shape s, t the other shape.
+    auto plain_piece = [&](bool from_near_end, const Real& s, const Real& t, const Real& lo, const Real& hi) {
+        auto f = [&](const Real& e) -> Real {
+            return value(from_near_end, e, Real(1 - e)) * boost::math::ibeta_derivative(s, t, e, math::policy{});
+        };
+        return rule.integrate(f, lo, hi, tol);
+    };
+    // Piece [0, width] from the end with shape s.
+    auto end_piece = [&](bool from_near_end, const Real& s, const Real& t, const Real& width) -> Real {
+        if (!(width > 0)) return Real(0);
+        if (s < 1) {
+            // e = u^(1/s), u in [0, width^s]; density e^(s-1) (1-e)^(t-1) / B de = (1-e)^(t-1) / (s B) du.
+            const Real log_width = log(width);
+            const Real U = exp(s * log_width);
+            const Real log_scale = -log(s) - log_beta_function(a, b);
+            auto f = [&](const Real& u, const Real& uc) -> Real {
+                // log u accurately at both ends of [0, U] (uc: signed distance to the nearer end).
+                const Real log_u = uc < 0 ? Real(log(u)) : Real(s * log_width + log1p(Real(-uc / U)));
+                const Real e = exp(log_u / s);
+                return value(from_near_end, e, Real(-expm1(Real(log_u / s)))) *
+                       exp((t - 1) * log1p(Real(-e)) + log_scale);
+            };
+            return rule.integrate(f, Real(0), U, tol);
+        }
+        return plain_piece(from_near_end, s, t, Real(0), width);
+    };
+    Real total = end_piece(true, s_near, s_far, e_m) + end_piece(false, s_far, s_near, half);
+    if (e_m < half) total += plain_piece(true, s_near, s_far, e_m, half);
+    return total;
 }
 
 /// Probability that a fresh customer is still alive after w = t / alpha:
@@ -140,8 +182,7 @@ Real survival(const Real& w, const Real& r, const Real& a, const Real& b) {
     }
     if (ok) return exp(prefactor_log + log(sum));
     auto h = [&](const Real& p, const Real&) { return exp(-r * beta_geometric::log1p(p * w)); };
-    // The quadrature's error is absolute (about 1e-16 of h(0) = 1): where S itself is that small
-    // it may come out slightly negative. S lies in [(1+w)^-r, 1]; keep it there.
+    // S lies in [(1+w)^-r, 1]; the quadrature's few-ulp errors are kept inside those bounds.
     const Real lower = exp(r * log_1mz);
     const Real value = beta_expectation<Real>(a, b, h, Real(1), lower);
     return value < lower ? lower : (value > 1 ? Real(1) : value);
@@ -176,10 +217,13 @@ Real expected_count(const Real& w, const Real& r, const Real& a, const Real& b) 
     if (ok) {
         const Real second = exp(y) * tail;
         const Real value = first - second;
-        if (abs(first) + abs(second) <= 1e4 * abs(value)) return value;
+        if (value > 0 && abs(first) + abs(second) <= 1e4 * value) return value;
     }
     auto h = [&](const Real& p, const Real&) {
-        return -beta_geometric::expm1(-r * beta_geometric::log1p(p * w)) / p;
+        const Real pw = p * w, k = (r + 1) * pw;
+        // Near p = 0 (where p w may be subnormal) the Taylor series in p w, exact to ~k^3/24.
+        if (k < Real(1e-5)) return Real(r * w * (1 - k / 2 + k * (r + 2) * pw / 6));
+        return Real(-beta_geometric::expm1(-r * beta_geometric::log1p(pw)) / p);
     };
     return beta_expectation<Real>(a, b, h, Real(r * w), Real(-beta_geometric::expm1(r * L)));
 }
@@ -244,19 +288,27 @@ Real discount_integral_fraction(const Real& d, const Real& p, const Real& r, int
 /// only). Given p, E[X(t) | lambda, p] = (1 - e^{-lambda p t})/p, so after integrating lambda
 /// dE/dt = (r/alpha) (1 + p t/alpha)^(-(r+1)), and with d = delta alpha
 /// DERT = r E_p[J(p)],  J(p) = integral_0^inf e^{-d u} (1 + p u)^(-(r+1)) du.
-/// Method: J by its continued fraction (`discount_integral_fraction`; exp-sinh quadrature where
-/// the fraction converges too slowly), E_p by the tanh-sinh Beta expectation above (J(0) = 1/d).
+/// Method: J by its continued fraction (`discount_integral_fraction`; exp-sinh quadrature in
+/// w = log(1 + p u) where the fraction converges too slowly), E_p by the tanh-sinh Beta
+/// expectation above (J(0) = 1/d). Every term is positive, so DERT is >= 0 and, J falling with
+/// d, non-increasing in the rate at any rate (no cancellation as delta -> 0).
 template <class Real>
 Real discounted_expected_count(const Real& delta, const Real& r, const Real& alpha, const Real& a, const Real& b) {
     using std::exp;
     using std::isnan;
     const Real d = delta * alpha;
     auto J = [&](const Real& p) {
-        const Real fraction = discount_integral_fraction(d, p, r);
-        if (!isnan(fraction)) return fraction;
-        auto f = [&](const Real& u) { return exp(-d * u - (r + 1) * beta_geometric::log1p(p * u)); };
+        // The fraction converges slowly (thousands of terms) as d/p -> 0: there, quadrature.
+        if (d >= Real(0.05) * p) {
+            const Real fraction = discount_integral_fraction(d, p, r);
+            if (!isnan(fraction)) return fraction;
+        }
+        // d/p small: with 1 + p u = e^w, J = (1/p) integral_0^inf exp(-r w - (d/p) expm1(w)) dw, an
+        // integrand of unit scale (a plateau e^(-r w) cut off near w = log(p/d)) whatever d/p.
+        const Real y = d / p;
+        auto f = [&](const Real& w) { return exp(-r * w - y * beta_geometric::expm1(w)); };
         Real error = 0;
-        return exp_sinh_rule<Real>().integrate(f, quadrature_tolerance<Real>(), &error);
+        return exp_sinh_rule<Real>().integrate(f, quadrature_tolerance<Real>(), &error) / p;
     };
     auto h = [&](const Real& p, const Real&) { return J(p); };
     return r * beta_expectation<Real>(a, b, h, Real(1 / d), J(Real(1)));

@@ -7,10 +7,13 @@
 //   L = Gamma(r+x) alpha^r / Gamma(r) * B(a, b+x+m)/B(a, b)
 //       * [ (alpha+T)^-(r+x) + D * a/(b+x+m-1) * (alpha+t_x)^-(r+x) ]
 // with D = [x > 0] for BG/NBD and D = 1 for MBG/NBD. In logs, with
-//   A1 = lgamma(r+x) - lgamma(r) + r log alpha
+//   A1 = lgamma(r+x) - lgamma(r)                                          (math::log_gamma_ratio)
 //   A2 = [lgamma(b+x+m) - lgamma(b)] - [lgamma(a+b+x+m) - lgamma(a+b)]   (math::log_gamma_ratio)
-//   A3 = -(r+x) log(alpha+T),   A4 = log a - log(b+x+m-1) - (r+x) log(alpha+t_x),
-// LL = A1 + A2 + logaddexp(A3, A4) (A4 only when D = 1).
+//   A3 = r log alpha - (r+x) log(alpha+T) = -r log1p(T/alpha) - x log(alpha+T),
+//   A4 - A3 = log a - log(b+x+m-1) + (r+x) log1p((T-t_x)/(alpha+t_x)),
+// LL = A1 + A2 + A3 + log1p(exp(A4 - A3)) (the last term only when D = 1). The log1p forms keep
+// every digit when r and alpha grow together (r log alpha - (r+x) log(alpha+T) written out
+// subtracts two numbers of order 1e17 at r, alpha ~ 1e16), as the Pareto/NBD code does.
 #pragma once
 
 #include <clv/data/customer_table.hpp>
@@ -43,13 +46,13 @@ struct frequency_terms {
 template <class Real>
 struct parameter_terms {
     Real r, alpha, a, b;
-    Real r_log_alpha, log_a;
+    Real log_a;
 };
 
 template <class Real>
 parameter_terms<Real> make_parameter_terms(const Real& r, const Real& alpha, const Real& a, const Real& b) {
     using std::log;
-    return {r, alpha, a, b, r * log(alpha), log(a)};
+    return {r, alpha, a, b, log(a)};
 }
 
 /// The Gamma and digamma differences go through `math::log_gamma_ratio` and
@@ -77,34 +80,34 @@ frequency_terms<Real> make_frequency_terms(const parameter_terms<Real>& p, const
     return t;
 }
 
-/// One customer's log-likelihood; when `gradient` is given, adds weight * dLL/d(r, alpha, a, b)
-/// (natural parameters) to it.
+/// One customer's log-likelihood; when `gradient` is given, adds weight * dLL/d(log r, log alpha,
+/// log a, log b) to it. The alpha derivative is written as (r tau - x alpha)/(alpha + tau), the
+/// difference r - (r+x) alpha/(alpha+tau) with the cancellation done by hand.
 template <class Real>
 Real row_log_likelihood(const parameter_terms<Real>& p, const frequency_terms<Real>& f, const Real& x,
                         const Real& t_x, const Real& T, const Real& weight, Real* gradient) {
     using std::exp;
     using std::log;
     const Real rx = p.r + x;
-    const Real log_aT = log(p.alpha + T);
-    const Real A3 = -rx * log_aT;
-    const Real base = f.log_gamma_ratio_r + p.r_log_alpha + f.log_beta_part;
+    const Real log1p_T = beta_geometric::log1p(Real(T / p.alpha));
+    const Real A3 = -p.r * log1p_T - x * log(p.alpha + T);
+    const Real base = f.log_gamma_ratio_r + f.log_beta_part;
     if (!f.dropout) {
         if (gradient) {
-            gradient[0] += weight * (f.digamma_diff_r + log(p.alpha) - log_aT);
-            gradient[1] += weight * (p.r / p.alpha - rx / (p.alpha + T));
-            gradient[2] += weight * (-f.digamma_diff_ab);
-            gradient[3] += weight * (f.digamma_diff_b - f.digamma_diff_ab);
+            gradient[0] += weight * p.r * (f.digamma_diff_r - log1p_T);
+            gradient[1] += weight * (p.r * T - x * p.alpha) / (p.alpha + T);
+            gradient[2] += weight * p.a * (-f.digamma_diff_ab);
+            gradient[3] += weight * p.b * (f.digamma_diff_b - f.digamma_diff_ab);
         }
         return base + A3;
     }
-    const Real log_atx = log(p.alpha + t_x);
-    const Real A4 = p.log_a - f.log_b_shift - rx * log_atx;
-    // logaddexp(A3, A4) and the posterior weight w4 of the "dropped out at t_x" branch.
-    const Real d = A4 - A3;
+    // d = A4 - A3; log(e^A3 + e^A4) = A3 + log1p(e^d), and the posterior weight w4 = e^A4/(e^A3 + e^A4)
+    // of the "dropped out at t_x" branch.
+    const Real d = p.log_a - f.log_b_shift + rx * beta_geometric::log1p(Real((T - t_x) / (p.alpha + t_x)));
     Real lse, w4;
     if (d > 0) {
         const Real e = exp(-d);
-        lse = A4 + beta_geometric::log1p(e);
+        lse = A3 + d + beta_geometric::log1p(e);
         w4 = 1 / (1 + e);
     } else {
         const Real e = exp(d);
@@ -113,10 +116,12 @@ Real row_log_likelihood(const parameter_terms<Real>& p, const frequency_terms<Re
     }
     if (gradient) {
         const Real w3 = 1 - w4;
-        gradient[0] += weight * (f.digamma_diff_r + log(p.alpha) - w3 * log_aT - w4 * log_atx);
-        gradient[1] += weight * (p.r / p.alpha - rx * (w3 / (p.alpha + T) + w4 / (p.alpha + t_x)));
-        gradient[2] += weight * (-f.digamma_diff_ab + w4 / p.a);
-        gradient[3] += weight * (f.digamma_diff_b - f.digamma_diff_ab - w4 * f.inv_b_shift);
+        const Real log1p_tx = beta_geometric::log1p(Real(t_x / p.alpha));
+        gradient[0] += weight * p.r * (f.digamma_diff_r - w3 * log1p_T - w4 * log1p_tx);
+        gradient[1] += weight * (w3 * (p.r * T - x * p.alpha) / (p.alpha + T) +
+                                 w4 * (p.r * t_x - x * p.alpha) / (p.alpha + t_x));
+        gradient[2] += weight * (w4 - p.a * f.digamma_diff_ab);
+        gradient[3] += weight * p.b * (f.digamma_diff_b - f.digamma_diff_ab - w4 * f.inv_b_shift);
     }
     return base + lse;
 }
@@ -172,12 +177,7 @@ double summed_log_likelihood(double r, double alpha, double a, double b, const t
         total += w * row_log_likelihood<double>(p, *f, x, data.recency[i], data.T[i], w,
                                                 with_gradient ? g.data() : nullptr);
     }
-    if (gradient) {
-        (*gradient)[0] = g[0] * r;
-        (*gradient)[1] = g[1] * alpha;
-        (*gradient)[2] = g[2] * a;
-        (*gradient)[3] = g[3] * b;
-    }
+    if (gradient) *gradient = g;
     return total;
 }
 

@@ -1,0 +1,121 @@
+// Fit reliability sweep (issue 9): for each transaction model, many random true parameter sets,
+// data simulated from each, and a fit with the default options. A fit fails when it does not
+// converge or ends below the log-likelihood of the true parameters (a maximum-likelihood estimate
+// can never be below the truth: the fit stopped at a local maximum or short of the maximum). Each
+// fit is also compared with one started at the truth and with one without the extra starts, to
+// show what the safeguard against local maxima buys. Seeded: the same figures on every run.
+// Result and command: docs/models.md, "Fit reliability".
+//
+//   bench_fit_sweep [sets per model = 100] [customers per set = 3000] [seed = 20261130]
+#include <clv/clv.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct tally {
+    int sets = 0, not_converged = 0, not_converged_above_truth = 0, below_truth = 0, below_truth_start = 0,
+        single_start_failures = 0;
+    std::vector<double> milliseconds;
+};
+
+/// log-uniform draw in [lo, hi].
+double log_uniform(std::mt19937_64& rng, double lo, double hi) {
+    return std::exp(std::uniform_real_distribution<double>(std::log(lo), std::log(hi))(rng));
+}
+
+template <class M>
+typename M::params draw_truth(std::mt19937_64& rng) {
+    // Purchase rate r/alpha from about 0.005 to 2 per week; dropout Beta(a, b) (BG, MBG) or
+    // lifetime rate Gamma(s, beta) (Pareto/NBD) from heavy to light churn.
+    const double r = log_uniform(rng, 0.1, 3.0), alpha = log_uniform(rng, 1.0, 20.0);
+    if constexpr (std::is_same_v<M, clv::pareto_nbd<>>) {
+        return {r, alpha, log_uniform(rng, 0.1, 3.0), log_uniform(rng, 2.0, 60.0)};
+    } else {
+        return {r, alpha, log_uniform(rng, 0.1, 3.0), log_uniform(rng, 0.3, 10.0)};
+    }
+}
+
+/// A failure of `fit` measured against the truth's log-likelihood `truth_ll` (relative 1e-9).
+template <class Fit>
+bool fails(const Fit& fit, double truth_ll) {
+    return !fit.converged || fit.log_likelihood < truth_ll - 1e-9 * std::abs(truth_ll);
+}
+
+template <class M>
+tally sweep(int sets, std::size_t customers, std::uint64_t seed) {
+    tally out;
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> age(13.0, 78.0);  // weeks since the first purchase
+    for (int set = 0; set < sets; ++set) {
+        const typename M::params truth = draw_truth<M>(rng);
+        std::vector<double> ages(customers);
+        for (double& a : ages) a = age(rng);
+        const clv::customer_table table = M(truth).simulate(ages, 0.0, rng);
+        const auto compressed = clv::compress(table);
+        const auto data = compressed.unique.columns();
+        const double truth_ll = M(truth).log_likelihood(data);
+
+        const auto started = std::chrono::steady_clock::now();
+        const auto fit = M::fit(data);
+        out.milliseconds.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+        clv::fit::fit_options single;
+        single.extra_starts = 0;
+        const auto single_fit = M::fit(data, single);
+        const auto from_truth = clv::fit::maximize_likelihood<M>(data, clv::fit::fit_options{}, &truth);
+
+        const bool short_of_truth_start = from_truth.converged && fit.converged &&
+                                          fit.log_likelihood < from_truth.log_likelihood - 1e-9 * std::abs(truth_ll);
+        ++out.sets;
+        out.not_converged += !fit.converged;
+        // A fit that stops at the edge of the parameter space (an estimate running to 0 or
+        // infinity) above the truth's likelihood: the data do not identify the model, no local maximum.
+        out.not_converged_above_truth += !fit.converged && fit.log_likelihood >= truth_ll;
+        out.below_truth += fit.converged && fit.log_likelihood < truth_ll - 1e-9 * std::abs(truth_ll);
+        out.below_truth_start += short_of_truth_start;
+        out.single_start_failures += fails(single_fit, truth_ll);
+        if (fails(fit, truth_ll) || short_of_truth_start) {
+            const auto v = M::to_array(truth), e = M::to_array(fit.params);
+            std::printf("  %s set %d: truth (%g, %g, %g, %g) LL %.4f; fit (%g, %g, %g, %g) LL %.4f; from the truth "
+                        "LL %.4f: %s\n",
+                        std::string(M::name).c_str(), set, v[0], v[1], v[2], v[3], truth_ll, e[0], e[1], e[2], e[3],
+                        fit.log_likelihood, from_truth.log_likelihood, fit.status.c_str());
+        }
+    }
+    return out;
+}
+
+template <class M>
+void report(const char* label, int sets, std::size_t customers, std::uint64_t seed) {
+    tally t = sweep<M>(sets, customers, seed);
+    std::sort(t.milliseconds.begin(), t.milliseconds.end());
+    const double median = t.milliseconds[t.milliseconds.size() / 2], worst = t.milliseconds.back();
+    std::printf("| %s | %d | %d (%d at the edge, above the truth's LL) | %d | %d | %d | %.1f | %.1f |\n", label,
+                t.sets, t.not_converged, t.not_converged_above_truth, t.below_truth, t.below_truth_start,
+                t.single_start_failures, median, worst);
+    std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int sets = argc > 1 ? std::atoi(argv[1]) : 100;
+    const std::size_t customers = argc > 2 ? static_cast<std::size_t>(std::atol(argv[2])) : 3000;
+    const std::uint64_t seed = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 20261130;
+    std::printf("%d parameter sets per model, %zu customers each, seed %llu\n\n", sets, customers,
+                static_cast<unsigned long long>(seed));
+    std::printf("| model | sets | not converged | below the truth's LL | below the fit from the truth | "
+                "failures without extra starts | median fit ms | slowest fit ms |\n|---|---|---|---|---|---|---|---|\n");
+    report<clv::bg_nbd<>>("BG/NBD", sets, customers, seed);
+    report<clv::mbg_nbd<>>("MBG/NBD", sets, customers, seed + 1);
+    report<clv::pareto_nbd<>>("Pareto/NBD", sets, customers, seed + 2);
+}
