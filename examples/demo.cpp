@@ -1,12 +1,16 @@
 // The main demo: a transaction log -> customer summaries (39-week calibration, 39-week holdout)
 // -> BG/NBD, Pareto/NBD and MBG/NBD fits with standard errors -> holdout predictions checked
-// against what the customers really did -> the customers worth most.
-// The log (examples/data/demo_transactions.csv) was simulated by clv from known BG/NBD
-// parameters (examples/generate_demo_data.cpp), so the fits can be compared with the truth.
+// against what the customers really did -> the whole report (clv report) as one HTML page.
+// The data (examples/data) were simulated by clv with known parameters and effects
+// (examples/generate_demo_data.cpp), so the fits and the analyses can be compared with the truth.
+// Usage: demo [REPORT.html]  (default build/demo_report.html)
+#include <clv/analysis/customer_report.hpp>
 #include <clv/clv.hpp>
+#include <clv/io/customer_report_html.hpp>
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -39,7 +43,8 @@ void report(const char* title, const clv::customer_table& customers) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const std::string path = argc > 1 ? argv[1] : CLV_EXAMPLE_DATA "/demo_transactions.csv";
+    const std::string path = CLV_EXAMPLE_DATA "/demo_transactions.csv";
+    const std::string report_path = argc > 1 ? argv[1] : "build/demo_report.html";
     clv::summarize_options options;
     options.customer_column = "customer_id";
     options.date_column = "date";
@@ -52,32 +57,34 @@ int main(int argc, char** argv) {
         std::count_if(customers.frequency.begin(), customers.frequency.end(), [](double x) { return x > 0; }));
     std::printf("%zu customers from %s; %.0f made repeat purchases in the 39-week calibration period\n",
                 customers.size(), path.c_str(), repeaters);
-    std::printf("(simulated from BG/NBD r = 0.243, alpha = 4.414, a = 0.793, b = 2.426 per week)\n");
+    std::printf("(simulated from BG/NBD with r = 0.243, a = 0.793 per week; alpha = 4.414 / 1.4, 1, 0.6 by channel;\n"
+                " b = 1.0, 2.4, 4.5 by satisfaction band: see examples/generate_demo_data.cpp)\n");
 
     report<clv::bg_nbd<>>("BG/NBD", customers);
     report<clv::pareto_nbd<>>("Pareto/NBD", customers);
     report<clv::mbg_nbd<>>("MBG/NBD", customers);
 
-    // The customers worth most over the next year: expected purchases x their own average order
-    // value (Gamma-Gamma spend comes with a later release), with their probability of being alive.
-    const auto fit = clv::bg_nbd<>::fit(clv::compress(customers).unique.columns());
-    const clv::bg_nbd<> model(fit.params);
-    std::vector<double> value(customers.size());
-    for (std::size_t i = 0; i < customers.size(); ++i)
-        value[i] = model.conditional_expected_transactions(52, customers.frequency[i], customers.recency[i],
-                                                           customers.T[i]) * customers.monetary_value[i];
-    std::vector<std::size_t> order(customers.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::partial_sort(order.begin(), order.begin() + 5, order.end(),
-                      [&](std::size_t a, std::size_t b) { return value[a] > value[b]; });
-    std::printf("\nMost valuable customers over the next 52 weeks (BG/NBD purchases x own order value):\n");
-    std::printf("  %-9s %9s %8s %8s %10s %8s\n", "customer", "frequency", "recency", "T", "P(alive)", "value");
+    // The whole analysis as one HTML page: the same log with its category column, the customers'
+    // attributes and their survey answers (see docs/report.md for how to read it).
+    clv::customer_report_settings settings;
+    settings.transactions = path;
+    settings.log = options;
+    settings.product_column = "category";
+    settings.attributes = CLV_EXAMPLE_DATA "/demo_attributes.csv";
+    settings.survey = CLV_EXAMPLE_DATA "/demo_survey.csv";
+    settings.gross_margin = 0.3;
+    const clv::customer_report report = clv::build_customer_report(settings);
+    std::filesystem::create_directories(std::filesystem::absolute(report_path).parent_path());
+    clv::io::write_customer_report(report_path, report);
+    std::printf("\nMost valuable customers (%s x Gamma-Gamma, 30 %% margin, 10 %% a year discount):\n",
+                report.transaction_model.model.c_str());
+    std::printf("  %-9s %9s %8s %8s %10s %8s\n", "customer", "frequency", "recency", "T", "P(alive)", "CLV");
     for (std::size_t k = 0; k < 5; ++k) {
-        const std::size_t i = order[k];
-        std::printf("  %-9s %9.0f %8.1f %8.1f %10.3f %8.0f\n", customers.ids[i].c_str(), customers.frequency[i],
-                    customers.recency[i], customers.T[i],
-                    model.probability_alive(customers.frequency[i], customers.recency[i], customers.T[i]), value[i]);
+        const auto& c = report.top_customers[k];
+        std::printf("  %-9s %9.0f %8.1f %8.1f %10.3f %8.0f\n", c.id.c_str(), c.frequency, c.recency, c.T, c.probability_alive, c.clv);
     }
+    std::printf("Total CLV %.0f; the top 10 %% of customers hold %.0f %% of it. Report: %s\n", report.values.total_clv,
+                100 * report.concentration.top_shares[2], report_path.c_str());
     // The back-of-the-envelope view of the same customers: average order value of the repeat
     // buyers x average purchases per year x an assumed 3-year lifetime.
     double aov = 0, per_year = 0;
@@ -87,5 +94,5 @@ int main(int argc, char** argv) {
     }
     std::printf("\nSimple CLV of an average customer: %.2f x %.2f purchases a year x 3 years = %.2f\n", aov, per_year,
                 clv::simple_clv(aov, per_year, 3.0));
-    return fit.converged ? 0 : 1;
+    return report.transaction_model.converged ? 0 : 1;
 }
