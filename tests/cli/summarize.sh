@@ -51,7 +51,7 @@ if "$clv" summarize --input "$w/refunds.csv" --customer-col id --date-col date -
   grep -q '^a,1,4,5,30$' "$w/net.csv" || fail "net: wrong summary: $(cat "$w/net.csv")"
   grep -q '^clv: ignored 1 row after the observation end 2020-01-06$' "$w/err" || fail "net: no count of late rows: $(cat "$w/err")"
   grep -q '^clv: did not count 2 purchase days' "$w/err" || fail "net: no count of netted days: $(cat "$w/err")"
-  grep -q '^clv: left out 1 customers whose every purchase day was refunded' "$w/err" || fail "net: no count of refunded customers: $(cat "$w/err")"
+  grep -q '^clv: left out 1 customer whose every purchase day was refunded' "$w/err" || fail "net: no count of refunded customers: $(cat "$w/err")"
 else
   fail "--negative-amounts net rejected: $(head -c 200 "$w/err")"
 fi
@@ -65,7 +65,7 @@ fi
 expect_error "bad --negative-amounts" "negative-amounts" summarize --input "$w/refunds.csv" --customer-col id --date-col date --negative-amounts ignore
 printf 'id,date\nc,2020-01-01\nd,2020-03-01\nc,2020-02-01\n' >"$w/late.csv"
 "$clv" summarize --input "$w/late.csv" --customer-col id --date-col date --calibration-end 2020-02-15 >"$w/out" 2>"$w/err" || fail "late customers: $(cat "$w/err")"
-grep -q '^clv: ignored 1 row of 1 customers whose first purchase is after the calibration end 2020-02-15$' "$w/err" || fail "late customers not counted: $(cat "$w/err")"
+grep -q '^clv: ignored 1 row of 1 customer whose first purchase is after the calibration end 2020-02-15$' "$w/err" || fail "late customers not counted: $(cat "$w/err")"
 cp "$w/badnum.csv" "$w/keep.csv"
 expect_error "output over the input" "same file as the input" summarize --input "$w/keep.csv" --customer-col id --date-col date --output "$w/keep.csv"
 expect_error "output over the input through another path" "same file as the input" summarize --input "$w/keep.csv" --customer-col id --date-col date --output "$w/./keep.csv"

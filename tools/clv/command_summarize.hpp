@@ -45,20 +45,21 @@ inline void report_left_out(const clv::summary_report& r, const clv::summary_opt
     auto say = [](std::size_t count, const std::string& text) {
         if (count != 0) std::cerr << "clv: " << text << '\n';
     };
-    auto rows = [](std::size_t n) { return std::to_string(n) + (n == 1 ? " row" : " rows"); };
+    auto count = [](std::size_t n, const std::string& noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); };
+    auto rows = [&](std::size_t n) { return count(n, "row"); };
     say(r.rows_after_observation_end,
         "ignored " + rows(r.rows_after_observation_end) + " after the observation end " + clv::iso_date(r.observation_end));
     if (options.calibration_end)
-        say(r.late_customers, "ignored " + rows(r.rows_of_late_customers) + " of " + std::to_string(r.late_customers) +
-                                  " customers whose first purchase is after the calibration end " +
+        say(r.late_customers, "ignored " + rows(r.rows_of_late_customers) + " of " + count(r.late_customers, "customer") +
+                                  " whose first purchase is after the calibration end " +
                                   clv::iso_date(*options.calibration_end));
     say(r.negative_rows_dropped,
         "dropped " + rows(r.negative_rows_dropped) + " with a negative amount (--negative-amounts drop)");
-    say(r.periods_netted_out, "did not count " + std::to_string(r.periods_netted_out) +
-                                  " purchase days whose refunds brought their total to zero or less "
+    say(r.periods_netted_out, "did not count " + count(r.periods_netted_out, "purchase day") +
+                                  " whose refunds brought the day's total to zero or less "
                                   "(--negative-amounts net)");
-    say(r.customers_netted_out, "left out " + std::to_string(r.customers_netted_out) +
-                                    " customers whose every purchase day was refunded (--negative-amounts net)");
+    say(r.customers_netted_out, "left out " + count(r.customers_netted_out, "customer") +
+                                    " whose every purchase day was refunded (--negative-amounts net)");
 }
 
 inline void run(const arguments& a) {
