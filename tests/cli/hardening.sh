@@ -89,7 +89,7 @@ expect_error "no command" 1 "no command given" --
 expect_error "unknown option" 1 "did you mean --lifetime-years\?" -- simple --aov 50 --purchases-per-year 4 --lifetime-yeras 3
 expect_error "unknown option with =" 1 "did you mean --horizon\?" -- predict --model-file model.json --input data.csv --horizn=3
 expect_error "not a number" 1 "--aov: 'abc' is not a number" -- simple --aov abc --purchases-per-year 4 --lifetime-years 3
-expect_error "missing required option" 1 "--horizon is required" -- predict --model-file model.json --input data.csv
+expect_error "missing required option" 1 "--model is required" -- fit --input data.csv
 expect_error "extra positional" 1 "unexpected argument" -- fit --model bgnbd --input data.csv extra
 expect_error "unknown model" 1 "bgnbdd" -- fit --model bgnbdd --input data.csv
 expect_error "negative count" 1 "--horizon: '-2' is not a whole number" -- \

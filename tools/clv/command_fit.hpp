@@ -74,9 +74,9 @@ inline void add_fit_command(CLI::App& app) {
             const clv::customer_table customers = read_summary(opt->input);
             const clv::compressed_table compressed = clv::compress(customers);
             result = with_transaction_model(opt->model, [&]<class M>() {
-                return fit_to_json(M::fit(compressed.unique.columns(), fit_options), unit ? unit->name : "");
+                return fit_to_json(M::fit(compressed.unique.columns(), fit_options), unit ? unit->name : "",
+                                   T_range_of(customers));
             });
-            add_data_description(result, unit, customers);
         }
         const std::string text = result.dump(2);
         if (opt->summary) print_model_summary(std::cout, result, "fit");
