@@ -269,15 +269,15 @@ inline report_section churn_section(const customer_report& r) {
     std::vector<std::string> labels;
     svg::bar_series customers{"Customers", std::vector<double>(bands, 0.0)};
     svg::bar_series value{"Value at risk", std::vector<double>(bands, 0.0)};
-    for (int k = 0; k < bands; ++k) labels.push_back(std::to_string(k * 10) + "-" + std::to_string(k * 10 + 10) + " %");
+    for (int k = 0; k < bands; ++k) labels.push_back(std::to_string(k * 10) + "-" + std::to_string(k * 10 + 10));
     for (std::size_t i = 0; i < r.values.probability_alive.size(); ++i) {
         const double p = r.values.probability_alive[i];
         const int k = std::clamp(static_cast<int>(p * bands), 0, bands - 1);
         customers.values[static_cast<std::size_t>(k)] += 1;
         if (p > 0) value.values[static_cast<std::size_t>(k)] += (1 - p) * r.values.clv[i] / p;
     }
-    s.blocks.push_back(figure_pair(svg::bar_chart(chart("Customers by P(alive)", "P(alive)", "", "Customers", ""), labels, {customers}),
-                                   svg::bar_chart(chart("Value at risk by P(alive)", "P(alive)", "", "Value at risk", "margin"), labels, {value})));
+    s.blocks.push_back(figure_pair(svg::bar_chart(chart("Customers by P(alive)", "P(alive)", "%", "Customers", ""), labels, {customers}),
+                                   svg::bar_chart(chart("Value at risk by P(alive)", "P(alive)", "%", "Value at risk", "margin"), labels, {value})));
     const auto& a = r.at_risk;
     s.blocks.push_back(paragraph(count(static_cast<double>(a.customers.size())) + " customers are at risk (P(alive) below 50 % and past "
                                  "repeat spend above the median, " + num(a.past_value_threshold) + "): value at risk " +

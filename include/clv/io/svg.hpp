@@ -460,10 +460,10 @@ inline std::string heat_map(const frame& f, const std::vector<std::string>& row_
                                 std::isfinite(v) ? sequential_colour(share(v)) : "#dddddd", tip);
         }
     }
-    const std::size_t row_every = std::max<std::size_t>(1, row_labels.size() / 12);
+    const std::size_t row_every = (row_labels.size() + 9) / 10;  // at most 10 labels on each axis
     for (std::size_t r = 0; r < row_labels.size(); r += row_every)
         out += detail::text(a.left - 6, a.bottom - cell_h * (static_cast<double>(r) + 0.5) + 4, row_labels[r], "end");
-    const std::size_t column_every = std::max<std::size_t>(1, column_labels.size() / 12);
+    const std::size_t column_every = (column_labels.size() + 9) / 10;
     for (std::size_t c = 0; c < column_labels.size(); c += column_every)
         out += detail::text(a.left + cell_w * (static_cast<double>(c) + 0.5), a.bottom + 18, column_labels[c], "middle");
     out += detail::x_axis_title(f, a);
