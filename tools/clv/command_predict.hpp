@@ -4,6 +4,7 @@
 #include "format.hpp"
 #include "checks.hpp"
 #include "model_file.hpp"
+#include "model_kinds.hpp"
 #include "summary_input.hpp"
 
 #include <CLI/CLI.hpp>
@@ -43,7 +44,8 @@ inline void add_predict_command(CLI::App& app) {
     struct options {
         std::string model_file, model, params;
         summary_input input;
-        double horizon = 0;
+        std::optional<double> horizon;
+        std::optional<unsigned> periods;
         std::optional<double> discount_rate;
         std::string output;
         std::string time_unit;
@@ -63,8 +65,13 @@ inline void add_predict_command(CLI::App& app) {
     name->needs(params);
     params->needs(name);
     add_summary_input_options(*cmd, opt->input);
-    cmd->add_option("--horizon", opt->horizon, "prediction horizon, in the time unit of the model's data")->required()
+    cmd->get_option("--input")->required(false);
+    cmd->add_option("--horizon", opt->horizon, "prediction horizon, in the time unit of the model's data (BG/BB: "
+                                               "whole opportunities); needed for transaction models")
         ->check(non_negative_number());
+    cmd->add_option("--periods", opt->periods, "sBG model: print survival, retention and churn for periods 0..K "
+                                               "(no --input)")
+        ->check(whole_number_at_most(100000));
     cmd->add_option("--discount-rate", opt->discount_rate,
                     "continuous discount rate per time unit; adds the dert column (discounted expected residual "
                     "transactions)")->check(non_negative_number());
@@ -107,59 +114,33 @@ inline void add_predict_command(CLI::App& app) {
             throw clv::invalid_input("", "", "give --model-file, or --model with --params");
         }
 
+        if (model_name == "sbg") {
+            if (!opt->periods) throw clv::invalid_input("--periods", "", "an sBG model predicts per period: give --periods K");
+            return predict_retention(model_json.empty() ? nlohmann::json{{"params", params_json}} : model_json, source,
+                                     *opt->periods, opt->output);
+        }
+        if (opt->input.path.empty()) throw clv::invalid_input("--input", "", "give the customer summary with --input");
+        if (model_name == "gg")
+            return predict_spend(model_json.empty() ? nlohmann::json{{"params", params_json}} : model_json, source,
+                                 opt->input, opt->output);
+        if (!opt->horizon) throw clv::invalid_input("--horizon", "", "a transaction model needs --horizon");
         const clv::customer_table customers = read_summary(opt->input);
         if (model_json.contains("T_range")) warn_if_T_outside_fitted_range(customers, model_json["T_range"]);
-        const clv::compressed_table compressed = clv::compress(customers);
-        const auto& rows = compressed.unique;
-        // Output columns, each computed per unique (frequency, recency, T) row. A deque: adding a
-        // column must not move the ones already filled (references to them are kept).
-        std::deque<std::pair<std::string, std::vector<double>>> columns;
-        auto add_column = [&](std::string column_name) -> std::vector<double>& {
-            return columns.emplace_back(std::move(column_name), std::vector<double>(rows.size())).second;
-        };
-        with_transaction_model(model_name, [&]<class M>() {
-            const M model(params_from_json<M>(params_json, source));
-            const double horizon = opt->horizon;
-            auto& expected = add_column("expected_transactions");
-            auto& alive = add_column("probability_alive");
-            for (std::size_t i = 0; i < rows.size(); ++i) {
-                expected[i] = model.conditional_expected_transactions(horizon, rows.frequency[i], rows.recency[i], rows.T[i]);
-                alive[i] = model.probability_alive(rows.frequency[i], rows.recency[i], rows.T[i]);
-            }
-            if (opt->discount_rate) {
-                // DERT = P(alive) x DERT-if-alive, and the latter depends on (x, T) only: computed
-                // once per distinct pair (it takes a numerical integral).
-                auto& dert = add_column("dert");
-                std::map<std::pair<double, double>, double> dert_if_alive;
-                for (std::size_t i = 0; i < rows.size(); ++i) {
-                    auto [it, inserted] = dert_if_alive.try_emplace({rows.frequency[i], rows.T[i]}, 0.0);
-                    if (inserted) it->second = model.dert_if_alive(*opt->discount_rate, rows.frequency[i], rows.T[i]);
-                    dert[i] = alive[i] * it->second;
-                }
-            }
-            if (opt->alive_at_horizon) {
-                auto& later = add_column("probability_alive_at_horizon");
-                for (std::size_t i = 0; i < rows.size(); ++i)
-                    later[i] = model.probability_alive_at(horizon, rows.frequency[i], rows.recency[i], rows.T[i]);
-            }
-            if (opt->pmf) {
-                for (unsigned n = 0; n <= *opt->pmf; ++n) {
-                    auto& p = add_column("p_" + std::to_string(n));
-                    for (std::size_t i = 0; i < rows.size(); ++i)
-                        p[i] = model.conditional_probability_of_n(n, horizon, rows.frequency[i], rows.recency[i], rows.T[i]);
-                }
-            }
-            return 0;
+        clv::prediction_options prediction;
+        prediction.horizon = *opt->horizon;
+        prediction.discount_rate = opt->discount_rate;
+        prediction.alive_at_horizon = opt->alive_at_horizon;
+        prediction.pmf = opt->pmf;
+        const clv::customer_predictions predictions = with_transaction_model(model_name, [&]<class M>() {
+            return clv::predict_customers(customers, M(params_from_json<M>(params_json, source)), prediction);
         });
-
         const auto write_csv = [&](std::ostream& out) {
             out << "customer_id";
-            for (const auto& column : columns) out << ',' << column.first;
+            for (const auto& name : predictions.names) out << ',' << name;
             out << '\n';
             for (std::size_t c = 0; c < customers.size(); ++c) {
-                const std::size_t i = compressed.row_of_customer[c];
                 out << clv::io::csv_field(customers.ids[c]);
-                for (const auto& column : columns) out << ',' << format_number(column.second[i]);
+                for (const auto& column : predictions.columns) out << ',' << format_number(column[c]);
                 out << '\n';
             }
         };
@@ -172,7 +153,7 @@ inline void add_predict_command(CLI::App& app) {
         }
         // After the output, so that an error is the only line on stderr.
         if (unit)
-            std::cerr << "clv: time unit " << unit->describe() << ": horizon " << format_number(opt->horizon)
+            std::cerr << "clv: time unit " << unit->describe() << ": horizon " << format_number(*opt->horizon)
                       << " units, discount rate per unit\n";
     });
 }

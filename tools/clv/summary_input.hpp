@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <string>
 
 namespace clv_cli {
@@ -32,8 +33,18 @@ inline void add_summary_input_options(CLI::App& cmd, summary_input& input) {
                    "column of row weights (customers each row stands for); default: every row is one customer");
 }
 
+/// Reads the summary. A discrete-time summary (BG/BB) may call T `n_periods`: that column is read as
+/// T when the file has no `T` column and --T-col was not given.
 inline clv::customer_table read_summary(const summary_input& input) {
-    return clv::io::read_summary_csv(input.path, input.columns);
+    clv::io::summary_csv_options columns = input.columns;
+    if (columns.T_column == "T") {
+        clv::io::csv_reader reader(input.path);
+        const auto& names = reader.columns();
+        if (std::find(names.begin(), names.end(), "T") == names.end() &&
+            std::find(names.begin(), names.end(), "n_periods") != names.end())
+            columns.T_column = "n_periods";
+    }
+    return clv::io::read_summary_csv(input.path, columns);
 }
 
 }  // namespace clv_cli
