@@ -77,12 +77,14 @@ struct fit_options {
     /// default start, `extra_starts` points of a two-level design around that start (+-
     /// `extra_start_spread` in every log-parameter, half-fraction: a and b both small, both large,
     /// and every mixed pattern) are screened with a few BFGS iterations on a subsample of at most
-    /// `screening_rows` rows; the most promising one is continued on the subsample, and only if
-    /// it reaches a higher maximum there than the first fit's does a full fit start from it.
+    /// `screening_rows` rows; the `promising_starts` best are continued to the subsample's maximum,
+    /// and a full fit starts from one only if that maximum is not one a full fit already reached
+    /// (the highest full-data maximum is kept).
     /// 0 turns the safeguard off.
     int extra_starts = 8;
     double extra_start_spread = 2.0;
     int screening_iterations = 4;
+    int promising_starts = 3;      ///< screened points continued to the subsample's maximum
     std::size_t screening_rows = 400;
     /// |log parameter| beyond which Newton polishing gives up: the estimate runs off to 0 or infinity.
     double boundary_log_parameter = 30;
@@ -316,9 +318,9 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
     Eigen::MatrixXd best_hessian = hessian;
 
     // Screening of the extra starts on a subsample (the whole data when small). The points of
-    // the design run a few BFGS iterations each; the best of them continues to the subsample's
-    // maximum, and so does the first fit's estimate; a full fit from the candidate follows only
-    // when the subsample ranks its maximum above the first fit's. Without a first estimate
+    // the design run a few BFGS iterations each; the best few continue to the subsample's maximum,
+    // and so does every full fit's estimate; a full fit from a candidate follows only when its
+    // subsample maximum is a new one. Without a first estimate
     // (the first fit failed) every screened point is a candidate, best first.
     const auto design = detail::half_fraction_design(k, static_cast<std::size_t>(std::max(options.extra_starts, 0)));
     if (!design.empty()) {
@@ -349,25 +351,34 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
         std::sort(screened.begin(), screened.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         bfgs_options settle = options.optimizer;
         settle.gradient_tolerance = 1e-5;
-        double first_on_sample = std::numeric_limits<double>::infinity();
-        if (best_report.converged) {
-            Eigen::VectorXd theta = best;
-            first_on_sample = minimize_bfgs(g_screen, theta, settle).value;
-        }
+        // Subsample maxima already reached by a full fit: a candidate that settles next to one of
+        // them (within 0.05 in every log-parameter) leads nowhere new.
+        std::vector<Eigen::VectorXd> visited;
+        auto remember = [&](const Eigen::VectorXd& theta) {
+            Eigen::VectorXd on_sample = theta;
+            if (minimize_bfgs(g_screen, on_sample, settle).converged) visited.push_back(on_sample);
+        };
+        auto seen = [&](const Eigen::VectorXd& theta) {
+            return std::any_of(visited.begin(), visited.end(),
+                               [&](const Eigen::VectorXd& v) { return (v - theta).cwiseAbs().maxCoeff() <= 0.05; });
+        };
+        if (best_report.converged) remember(best);
+        int settled = 0;
         for (auto& [value, theta_candidate] : screened) {
             Eigen::VectorXd theta = theta_candidate;
             if (best_report.converged) {
-                const bfgs_report r = minimize_bfgs(g_screen, theta, settle);
-                // Same maximum (to the subsample's resolution) or a lower one: nothing to gain.
-                if (!(r.value < first_on_sample - 1e-7 * std::max(1.0, std::abs(first_on_sample)))) break;
+                if (settled++ == options.promising_starts) break;
+                // The subsample cannot rank maxima whose log-likelihoods differ by a few units on
+                // the full data, but it does tell a different maximum from the same one.
+                if (!minimize_bfgs(g_screen, theta, settle).converged || seen(theta)) continue;
             }
             bfgs_report r = attempt(theta);
+            if (r.converged) remember(theta);
             if (better(r, best_report)) {
                 best = theta;
                 best_report = r;
                 best_hessian = hessian;
             }
-            if (best_report.converged) break;
         }
     }
 
