@@ -7,8 +7,13 @@
 #pragma once
 
 #include <clv/io/dates.hpp>
+#include <clv/io/model_file.hpp>
 #include <clv/io/summary_csv.hpp>
 #include <clv/io/transaction_log.hpp>
+#include <clv/models/bg_bb.hpp>
+#include <clv/models/bg_nbd.hpp>
+#include <clv/models/mbg_nbd.hpp>
+#include <clv/models/pareto_nbd.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -132,6 +137,27 @@ inline void summary_csv_input(const std::uint8_t* data, std::size_t size) {
         if (again.frequency != table.frequency || again.recency != table.recency || again.T != table.T ||
             again.monetary_value != table.monetary_value || again.ids != table.ids)
             finding("a summary does not read back the same after writing");
+    });
+}
+
+/// The model-file reader (clv/io/model_file.hpp over clv/io/json.hpp). First byte: bit 0 allows a
+/// model marked not converged; the rest: the file's text. A file that reads must dump to JSON text
+/// that reads back to the same text, record a positive time unit when it records one, and give
+/// parameters that each model either accepts as valid or refuses with invalid_input.
+inline void model_file_input(const std::uint8_t* data, std::size_t size) {
+    if (size == 0) return;
+    const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
+    expect_result_or_invalid_input([&] {
+        const clv::io::model_file file = clv::io::parse_model_file(text, "fuzz.json", (data[0] & 1) != 0);
+        const std::string dumped = file.document.dump(0);
+        if (clv::io::json::parse(dumped, "dumped").dump(0) != dumped) finding("JSON does not read back as written");
+        if (file.unit && !(file.unit->days > 0 && std::isfinite(file.unit->days)))
+            finding("a model file's time unit is not a positive finite number of days");
+        auto try_model = [&]<class M>() { expect_result_or_invalid_input([&] { M::validate(file.params<M>()); }); };
+        try_model.template operator()<clv::bg_nbd<double>>();
+        try_model.template operator()<clv::mbg_nbd<double>>();
+        try_model.template operator()<clv::pareto_nbd<double>>();
+        try_model.template operator()<clv::bg_bb<double>>();
     });
 }
 

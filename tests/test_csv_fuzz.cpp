@@ -177,7 +177,7 @@ TEST_CASE("kept fuzz inputs replay cleanly: seeds and every input that once foun
     REQUIRE(std::filesystem::is_directory(corpus));
     const std::vector<std::pair<std::string, void (*)(const std::uint8_t*, std::size_t)>> targets{
         {"csv_reader", clv_fuzz::csv_reader_input}, {"dates", clv_fuzz::dates_input},
-        {"summary_csv", clv_fuzz::summary_csv_input}};
+        {"summary_csv", clv_fuzz::summary_csv_input}, {"model_file", clv_fuzz::model_file_input}};
     std::size_t replayed = 0;
     for (const auto& [name, run] : targets) {
         for (const auto& entry : std::filesystem::directory_iterator(corpus / name)) {
