@@ -110,6 +110,12 @@ expect_error "retention 1 at rate 0" 1 "discount|horizon|converge" -- simple --r
 v=$("$clv" simple --aov 50 --purchases-per-year 4 --lifetime-years 1e12 --discount-rate 0.1 2>&1)
 python3 -c "import sys; sys.exit(0 if abs(float('$v') - 2000) < 1e-6 else 1)" 2>/dev/null || bad "simple, 1e12 years at 10 %: $v (want 2000)"
 
+# No impossible number with exit 0: an overflowing value and non-finite inputs are errors.
+expect_error "overflowing simple value" 1 "not a finite number" -- simple --aov 1e308 --purchases-per-year 1e308 --lifetime-years 3
+expect_error "NaN input" 1 "finite" -- simple --aov nan --purchases-per-year 4 --lifetime-years 3
+expect_error "infinite input" 1 "finite" -- simple --aov inf --purchases-per-year 4 --lifetime-years 3
+expect_error "infinite horizon" 1 "--horizon" -- predict --model-file model.json --input data.csv --horizon inf
+
 # 5. Time units are numbers of days.
 "$clv" predict --model-file model.json --input data.csv --horizon 1 --time-unit 7 >/dev/null 2>err || bad "--time-unit 7 refused for a week model: $(cat err)"
 expect_error "unit mismatch" 1 "week \(7 days\)" -- predict --model-file model.json --input data.csv --horizon 1 --time-unit day

@@ -70,6 +70,7 @@ inline void add_simple_command(CLI::App& app) {
                    {"lifetime_years", *opt->lifetime_years}, {"margin", opt->margin},
                    {"discount_rate", opt->discount_rate}, {"margin_timing", opt->timing}, {"horizon", opt->horizon}};
         }
+        require_finite(value, "value");
         if (opt->json) {
             out["value"] = value;
             std::cout << out.dump(2) << '\n';

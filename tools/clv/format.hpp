@@ -2,6 +2,8 @@
 // double (std::to_chars), locale-independent.
 #pragma once
 
+#include <clv/core/errors.hpp>
+
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -13,6 +15,15 @@ inline std::string format_number(double v) {
     char buffer[64];
     const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
     return std::string(buffer, result.ptr);
+}
+
+/// `value` when finite; otherwise an error naming `what`: no command prints inf or NaN as a result
+/// with exit status 0 (a sum that overflows a double, say).
+inline double require_finite(double value, const std::string& what) {
+    if (!std::isfinite(value))
+        throw clv::invalid_input(what, format_number(value),
+                                 "the result is not a finite number (the inputs are too large for a double)");
+    return value;
 }
 
 }  // namespace clv_cli
