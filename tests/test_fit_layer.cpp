@@ -192,7 +192,7 @@ TEST_CASE("the penalty is centred on the model's reference values") {
     CHECK(fit.params.lambda == doctest::Approx(l).epsilon(1e-7));
 }
 
-TEST_CASE("the extra starts form a half-fraction design: every pair of factors at all four sign pairs") {
+TEST_CASE("the extra starts form a factorial design, the half-fraction first: every pair of factors at all four sign pairs") {
     const auto design = clv::fit::detail::half_fraction_design(4, 8);
     REQUIRE(design.size() == 8);
     bool all_low = false, all_high = false;
@@ -210,7 +210,12 @@ TEST_CASE("the extra starts form a half-fraction design: every pair of factors a
                     for (const auto& run : design) count += run[i] == si && run[j] == sj;
                     CHECK(count == 2);
                 }
-    CHECK(clv::fit::detail::half_fraction_design(2, 8).size() == 2);
+    // Beyond the half-fraction comes the complementary half: the full factorial, no run twice.
+    const auto full = clv::fit::detail::half_fraction_design(4, 100);
+    CHECK(full.size() == 16);
+    for (std::size_t i = 0; i < full.size(); ++i)
+        for (std::size_t j = i + 1; j < full.size(); ++j) CHECK(full[i] != full[j]);
+    CHECK(clv::fit::detail::half_fraction_design(2, 8).size() == 4);
     CHECK(clv::fit::detail::half_fraction_design(1, 8).size() == 2);
 }
 

@@ -74,9 +74,10 @@ struct fit_options {
         return o;
     }();
     /// Safeguard against local maxima (MBG/NBD's likelihood has some): after the fit from the
-    /// default start, `extra_starts` points of a two-level design around that start (+-
-    /// `extra_start_spread` in every log-parameter, half-fraction: a and b both small, both large,
-    /// and every mixed pattern) are screened with a few BFGS iterations on a subsample of at most
+    /// default start, `extra_starts` points of a two-level factorial design around that start (+-
+    /// `extra_start_spread` in every log-parameter; 8 = for four parameters the half-fraction with
+    /// a and b both small, both large, and every pair at all four sign combinations; 16 = all
+    /// sign patterns) are screened with a few BFGS iterations on a subsample of at most
     /// `screening_rows` rows; the `promising_starts` best are continued to the subsample's maximum,
     /// and a full fit starts from one only if that maximum is not one a full fit already reached
     /// (the highest full-data maximum is kept).
@@ -164,22 +165,23 @@ struct strided_columns {
     [[nodiscard]] transaction_columns columns() const { return {frequency, recency, T, weight}; }
 };
 
-/// The sign patterns of a two-level half-fraction design in k factors (the last sign is the
-/// product of the others: 2^(k-1) runs, every pair of factors at all four sign combinations),
-/// at most `count` of them.
+/// The sign patterns of a two-level factorial design in k factors, at most `count` of them: first
+/// the half-fraction whose signs multiply to +1 (2^(k-1) runs: all low, all high, and every pair
+/// of factors at all four sign combinations), then the complementary half.
 inline std::vector<std::vector<int>> half_fraction_design(std::size_t k, std::size_t count) {
     std::vector<std::vector<int>> design;
-    if (k == 1) design = {{1}, {-1}};
-    const std::size_t runs = k <= 1 ? 0 : std::size_t{1} << std::min<std::size_t>(k - 1, 16);
-    for (std::size_t run = 0; run < runs && design.size() < count; ++run) {
-        std::vector<int> signs(k, 1);
-        for (std::size_t i = 0; i + 1 < k; ++i) {
-            signs[i] = ((run >> i) & 1U) ? -1 : 1;
-            signs[k - 1] *= signs[i];
+    const std::size_t bits = std::min<std::size_t>(k, 16);
+    for (int half : {1, -1}) {
+        for (std::size_t run = 0; run < (std::size_t{1} << bits) && design.size() < count; ++run) {
+            std::vector<int> signs(k, 1);
+            int product = 1;
+            for (std::size_t i = 0; i < bits; ++i) {
+                signs[i] = ((run >> i) & 1U) ? -1 : 1;
+                product *= signs[i];
+            }
+            if (product == half) design.push_back(std::move(signs));
         }
-        design.push_back(std::move(signs));
     }
-    if (design.size() > count) design.resize(count);
     return design;
 }
 
