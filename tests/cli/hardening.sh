@@ -49,6 +49,12 @@ expect_error "predict to a full device" 1 "/dev/full: cannot write the file: No 
 expect_error "fit to a full device" 1 "No space left on device" -- fit --model bgnbd --input data.csv --output /dev/full
 expect_error "output into a missing folder" 1 "No such file or directory" -- \
   predict --model-file model.json --input data.csv --horizon 1 --output nowhere/p.csv
+# A result lost on a full standard output is an error, not exit 0.
+for args in "simple --aov 50 --purchases-per-year 4 --lifetime-years 3" "fit --model bgnbd --input data.csv" \
+            "predict --model-file model.json --input data.csv --horizon 1"; do
+  "$clv" $args >/dev/full 2>err && bad "clv $args > /dev/full exited 0"
+  grep -q "^clv: error: standard output: cannot write" err || bad "clv $args > /dev/full: $(cat err)"
+done
 mkdir folder
 expect_error "output is a folder" 1 "is a folder" -- predict --model-file model.json --input data.csv --horizon 1 --output folder
 expect_error "input is a folder" 1 "folder" -- predict --model-file folder --input data.csv --horizon 1

@@ -3,6 +3,7 @@
 
 #include "checks.hpp"
 #include "command_show.hpp"
+#include "format.hpp"
 #include "model_file.hpp"
 #include "model_kinds.hpp"
 #include "summary_input.hpp"
@@ -81,7 +82,7 @@ inline void add_fit_command(CLI::App& app) {
         const std::string text = result.dump(2);
         if (opt->summary) print_model_summary(std::cout, result, "fit");
         else std::cout << text << '\n';
-        std::cout.flush();
+        finish_standard_output();
         const bool converged = result["converged"].get<bool>();
         const bool write = !opt->output.empty() && (converged || opt->allow_unconverged);
         if (write) clv::io::write_file_atomically(opt->output, [&](std::ostream& out) { out << text << '\n'; });

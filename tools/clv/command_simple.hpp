@@ -77,6 +77,7 @@ inline void add_simple_command(CLI::App& app) {
         } else {
             std::cout << format_number(value) << '\n';
         }
+        finish_standard_output();
     });
 }
 

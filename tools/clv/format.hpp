@@ -5,7 +5,10 @@
 #include <clv/core/errors.hpp>
 
 #include <charconv>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <iostream>
 #include <string>
 
 namespace clv_cli {
@@ -24,6 +27,17 @@ inline double require_finite(double value, const std::string& what) {
         throw clv::invalid_input(what, format_number(value),
                                  "the result is not a finite number (the inputs are too large for a double)");
     return value;
+}
+
+/// Flushes standard output and throws when anything written to it was lost (a full disk behind a
+/// redirection, a closed pipe), so that a lost result never exits 0.
+inline void finish_standard_output() {
+    errno = 0;
+    std::cout.flush();
+    if (!std::cout)
+        throw clv::invalid_input("", "", std::string("cannot write the output: ") +
+                                             (errno != 0 ? std::strerror(errno) : "write error"),
+                                 {"standard output"});
 }
 
 }  // namespace clv_cli
