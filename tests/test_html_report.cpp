@@ -2,14 +2,17 @@
 // and the customer report built end to end on the demo data, whose simulated effects are known.
 #include <clv/analysis/customer_report.hpp>
 #include <clv/io/customer_report_html.hpp>
+#include <clv/io/dates.hpp>
 #include <clv/io/html_report.hpp>
 
 #include "temp_file.hpp"
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -92,4 +95,88 @@ TEST_CASE("the page is written atomically and completely") {
     text << in.rdbuf();
     CHECK(text.str() == clv::io::render_page(sample_page("x")));
     CHECK_THROWS_AS(clv::io::write_report_page(path.parent_path(), sample_page("x")), clv::invalid_input);  // a folder
+}
+
+// The demo data were simulated with known effects (examples/generate_demo_data.cpp): the channel
+// changes the purchase rate (web 1.4x, store 1x, partner 0.6x), satisfaction lowers dropout, and
+// "games" buyers buy "electronics" six times as often as others; region is drawn independently of
+// everything. The report's analyses must find each effect in its direction and not invent one.
+static const clv::customer_report& demo_report() {  // built once: doctest reruns the test case per subcase
+    static const clv::customer_report r = [] {
+        const auto data = std::filesystem::path(__FILE__).parent_path().parent_path() / "examples" / "data";
+        clv::customer_report_settings s;
+        s.transactions = data / "demo_transactions.csv";
+        s.log.customer_column = "customer_id";
+        s.log.date_column = "date";
+        s.log.amount_column = "amount";
+        s.log.summary.unit_days = 7;
+        s.log.summary.calibration_end = clv::io::parse_iso_date("2024-09-29", "calibration end", clv::source_location{"test"});
+        s.product_column = "category";
+        s.attributes = data / "demo_attributes.csv";
+        s.survey = data / "demo_survey.csv";
+        return clv::build_customer_report(s);
+    }();
+    return r;
+}
+
+TEST_CASE("on the demo data the report finds the simulated effects") {
+    const clv::customer_report& r = demo_report();
+    REQUIRE(r.customers.size() == 5000);
+    CHECK(r.transaction_model.converged);
+
+    SUBCASE("channel: partner customers buy slowest, so fewer are among the top and more are still active") {
+        // In the BG/NBD story a customer drops out after a geometric number of purchases whatever
+        // the rate: a faster buyer reaches the end sooner. So after 78 weeks the slow partner
+        // customers are the most often still active, and the fewest among the most valuable.
+        REQUIRE(r.cohorts_by_attribute);
+        CHECK(r.cohort_attribute == "channel");
+        std::map<std::string, clv::stats::mean_estimate> alive;
+        for (const auto& row : r.cohorts_by_attribute->rows) alive[row.cohort] = row.probability_alive;
+        CHECK(alive["partner"].lower > alive["web"].upper);
+        REQUIRE(r.top_profile);
+        for (const auto& row : r.top_profile->attributes.categorical)
+            if (row.attribute == "channel" && row.level == "partner") CHECK(row.difference.upper < 0);
+        REQUIRE(r.churn_drivers);  // region was drawn independently of everything: no large odds ratio
+        for (const auto& term : r.churn_drivers->model.terms)
+            if (term.name.rfind("region=", 0) == 0) CHECK(std::abs(std::log(term.odds_ratio)) < 0.35);
+    }
+    SUBCASE("satisfaction: goes with future purchases and value, and with the other scores") {
+        // Satisfied customers drop out less, so they are expected to buy more. P(alive) does not
+        // show it: BG/NBD gives P(alive) = 1 to every customer without a repeat purchase.
+        std::map<std::string, clv::stats::correlation_estimate> with;
+        for (const auto& c : r.score_correlations)
+            if (c.first == "satisfaction") with[c.second] = c.estimate;
+        CHECK(with["expected purchases next year"].lower > 0);
+        CHECK(with["CLV"].lower > 0);
+        CHECK(with["recommend"].rho > 0.7);  // simulated as 2 x satisfaction + noise
+        REQUIRE(!r.score_bands.empty());
+        const auto& bands = r.score_bands.front();
+        REQUIRE(bands.front().score == "satisfaction");
+        REQUIRE(bands.size() == 5);
+        double low = 0, low_n = 0, high = 0, high_n = 0;  // mean CLV of scores 1-2 and 4-5
+        for (const auto& b : bands) {
+            const double n = static_cast<double>(b.customers);
+            if (b.highest <= 2) low += n * b.value.mean, low_n += n;
+            if (b.lowest >= 4) high += n * b.value.mean, high_n += n;
+        }
+        CHECK(high / high_n > 1.2 * low / low_n);
+    }
+    SUBCASE("products: games -> electronics is a strong rule, music -> electronics is not") {
+        double games = 0, music = 0;
+        for (const auto& rule : r.co_purchase) {
+            if (rule.antecedent == "games" && rule.consequent == "electronics") games = rule.lift;
+            if (rule.antecedent == "music" && rule.consequent == "electronics") music = rule.lift;
+        }
+        CHECK(games > 1.1);
+        CHECK(games > music);
+        REQUIRE(!r.cross_sell.empty());
+    }
+    SUBCASE("the page shows every section and escapes nothing it should not") {
+        const std::string html = clv::io::render_page(clv::io::customer_report_page(r));
+        for (const char* id : {"models", "holdout", "histogram", "tracking", "matrices", "value", "churn", "cohorts", "growth",
+                               "potential", "satisfaction"})
+            CHECK(html.find("<section id=\"" + std::string(id) + "\">") != std::string::npos);
+        CHECK(!has_external_reference(html));
+        CHECK(occurrences(html, "<svg") >= 14);
+    }
 }
