@@ -3,6 +3,7 @@
 // uncertainty of the fitted parameters. The program and any binding call this; none re-implements it.
 #pragma once
 
+#include <clv/core/statistics.hpp>
 #include <clv/data/customer_table.hpp>
 #include <clv/value/lifetime_value.hpp>
 #include <clv/value/model_parts.hpp>
@@ -157,15 +158,6 @@ void score_table(const customer_table& customers, const compressed_table& compre
     }
 }
 
-/// The q-quantile of `values` (type 7: linear between order statistics, as R's default).
-inline double quantile(std::vector<double>& values, double q) {
-    std::sort(values.begin(), values.end());
-    const double h = q * static_cast<double>(values.size() - 1);
-    const auto lo = static_cast<std::size_t>(std::floor(h));
-    const std::size_t hi = std::min(lo + 1, values.size() - 1);
-    return values[lo] + (h - static_cast<double>(lo)) * (values[hi] - values[lo]);
-}
-
 }  // namespace detail
 
 /// Values every customer of `customers` (validated first) with a transaction model as purchase
@@ -220,11 +212,11 @@ customer_values value_customers(const customer_table& customers, const model_pur
     std::vector<double> column(draws);
     for (std::size_t c = 0; c < n; ++c) {
         for (std::size_t d = 0; d < draws; ++d) column[d] = cells[c * draws + d];
-        out.clv_lower[c] = detail::quantile(column, tail);
-        out.clv_upper[c] = detail::quantile(column, 1 - tail);
+        out.clv_lower[c] = stats::quantile(column, tail);
+        out.clv_upper[c] = stats::quantile(column, 1 - tail);
     }
-    out.total_lower = detail::quantile(totals, tail);
-    out.total_upper = detail::quantile(totals, 1 - tail);
+    out.total_lower = stats::quantile(totals, tail);
+    out.total_upper = stats::quantile(totals, 1 - tail);
     return out;
 }
 
