@@ -32,6 +32,7 @@
 #include <clv/analysis/attributes.hpp>
 #include <clv/analysis/churn_risk.hpp>
 #include <clv/analysis/cohorts.hpp>
+#include <clv/analysis/customer_report.hpp>
 #include <clv/analysis/diagnostics.hpp>
 #include <clv/analysis/diagnostics_support.hpp>
 #include <clv/analysis/growth_levers.hpp>
@@ -53,7 +54,12 @@
 
 #include <clv/io/contractual_csv.hpp>
 #include <clv/io/csv_reader.hpp>
+#include <clv/io/customer_report_html.hpp>
 #include <clv/io/dates.hpp>
+#include <clv/io/html_report.hpp>
+#include <clv/io/json.hpp>
+#include <clv/io/model_file.hpp>
 #include <clv/io/output_file.hpp>
 #include <clv/io/summary_csv.hpp>
+#include <clv/io/svg.hpp>
 #include <clv/io/transaction_log.hpp>
