@@ -105,6 +105,10 @@ inline void write_customer_values(const options& o, const clv::customer_table& c
     }
     const bool intervals = !values.clv_lower.empty();
     const bool horizon = !values.expected_transactions.empty();
+    // Nothing non-finite is printed with exit 0: checked before the first line is written.
+    for (const auto* column : {&values.expected_transactions, &values.discounted_transactions, &values.probability_alive,
+                               &values.expected_spend, &values.clv, &values.clv_lower, &values.clv_upper})
+        for (const double v : *column) require_finite(v, "clv value");
     auto write = [&](std::ostream& out) {
         out << "customer_id";
         if (horizon) out << ",expected_transactions";
@@ -254,7 +258,7 @@ inline void run_contractual(const options& o) {
         value = *o.margin_per_period * model.discounted_expected_lifetime(d);
         out["del"] = value / *o.margin_per_period;
     }
-    out["value"] = value;
+    out["value"] = require_finite(value, "clv value");
     if (o.json) std::cout << out.dump(2) << '\n';
     else std::cout << format_number(value) << '\n';
 }
