@@ -10,6 +10,7 @@
 #include <clv/core/hypergeometric.hpp>
 #include <clv/core/location.hpp>
 #include <clv/core/math.hpp>
+#include <clv/core/parallel.hpp>
 #include <clv/core/quadrature.hpp>
 #include <clv/core/statistics.hpp>
 #include <clv/core/time_unit.hpp>
