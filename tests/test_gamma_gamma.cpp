@@ -365,6 +365,27 @@ TEST_CASE("Gamma-Gamma rejects bad input with invalid_input naming the field and
         }
         CHECK_THROWS_AS(clv::repeat_buyers(table), clv::invalid_input);
     }
+    // With the exclude policy, finite spends <= 0 are left out and counted; NaN and inf stay errors.
+    {
+        clv::customer_table table;
+        table.push_back("a", {2, 5, 10, 20, 1});
+        table.push_back("zero", {3, 6, 10, 0.0, 2});
+        table.push_back("refund", {1, 6, 10, -4.0, 1});
+        table.push_back("new", {0, 0, 10, 0.0, 1});
+        const clv::spend_data kept = clv::repeat_buyers(table, "orders.csv", 2, clv::nonpositive_spend::exclude);
+        REQUIRE(kept.size() == 1);
+        CHECK(kept.monetary_value[0] == 20);
+        CHECK(kept.nonpositive_spend_excluded == 3);  // weights 2 + 1
+        CHECK(kept.customers_excluded == 1);
+        CHECK_THROWS_WITH_AS(clv::repeat_buyers(table), doctest::Contains("nonpositive_spend::exclude"),
+                             clv::invalid_input);
+        for (const double bad : {std::nan(""), std::numeric_limits<double>::infinity()}) {
+            clv::customer_table odd = table;
+            odd.push_back("odd", {2, 5, 10, bad, 1});
+            CHECK_THROWS_AS(clv::repeat_buyers(odd, "orders.csv", 2, clv::nonpositive_spend::exclude),
+                            clv::invalid_input);
+        }
+    }
     clv::customer_table negative;
     negative.push_back("c", {-1, 0, 10, 20, 1});
     CHECK_THROWS_AS(clv::repeat_buyers(negative), clv::invalid_input);

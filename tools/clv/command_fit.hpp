@@ -34,6 +34,7 @@ inline void add_fit_command(CLI::App& app) {
         std::string time_unit;
         bool allow_unconverged = false;
         bool summary = false;
+        bool exclude_nonpositive_spend = false;
     };
     auto opt = std::make_shared<options>();
     auto* cmd = app.add_subcommand("fit", "Fit a model by maximum likelihood and print the fit as JSON: a transaction "
@@ -55,6 +56,9 @@ inline void add_fit_command(CLI::App& app) {
     cmd->add_option("--time-unit", opt->time_unit,
                     "time unit of the summary: day, week, month, year or a number of days; recorded in the model file");
     cmd->add_flag("--summary", opt->summary, "print a table to read (clv show) instead of the JSON");
+    cmd->add_flag("--exclude-nonpositive-spend", opt->exclude_nonpositive_spend,
+                  "gg: leave repeat buyers whose mean spend is 0 or negative ($0 orders, refunds) out of the fit and "
+                  "count them (nonpositive_spend_excluded in the JSON); without it they are an error");
     cmd->add_flag("--allow-unconverged", opt->allow_unconverged,
                   "write the model file even when the fit did not converge (marked \"converged\": false)");
 
@@ -70,7 +74,9 @@ inline void add_fit_command(CLI::App& app) {
         if (opt->model == "sbg") {
             result = fit_retention_json(opt->input.path, fit_options);
         } else if (opt->model == "gg") {
-            result = fit_spend_json(opt->input, fit_options);
+            result = fit_spend_json(opt->input, fit_options,
+                                    opt->exclude_nonpositive_spend ? clv::nonpositive_spend::exclude
+                                                                   : clv::nonpositive_spend::error);
         } else {
             const clv::customer_table customers = read_summary(opt->input);
             const clv::compressed_table compressed = clv::compress(customers);

@@ -42,16 +42,23 @@ inline nlohmann::ordered_json fit_retention_json(const std::string& path, const 
 
 /// Gamma-Gamma fit on the repeat buyers of a summary: the customers left out and the
 /// frequency-spend correlation the model assumes away are reported (a warning on stderr when strong).
-inline nlohmann::ordered_json fit_spend_json(const summary_input& input, const clv::fit::fit_options& options) {
+inline nlohmann::ordered_json fit_spend_json(const summary_input& input, const clv::fit::fit_options& options,
+                                             clv::nonpositive_spend policy) {
     if (!input.columns.monetary_value_column.empty() && !has_column(input.path, input.columns.monetary_value_column))
         throw clv::invalid_input(input.columns.monetary_value_column, "",
                                  "the Gamma-Gamma model needs each customer's mean repeat-purchase value: the summary "
                                  "has no such column (clv summarize --amount-col writes monetary_value)",
                                  {input.path});
     const clv::customer_table customers = read_summary(input);
-    const clv::gamma_gamma_fit fit = clv::fit_gamma_gamma(customers, options, input.path);
+    const clv::gamma_gamma_fit fit = clv::fit_gamma_gamma(customers, options, input.path, 0, policy);
     nlohmann::ordered_json result = fit_to_json(fit.fit, "");
     result["customers_excluded"] = fit.customers_excluded;
+    if (policy == clv::nonpositive_spend::exclude) {
+        result["nonpositive_spend_excluded"] = fit.nonpositive_spend_excluded;
+        if (fit.nonpositive_spend_excluded > 0)
+            std::cerr << "clv: " << format_number(fit.nonpositive_spend_excluded)
+                      << " repeat buyers with a mean spend <= 0 left out of the Gamma-Gamma fit\n";
+    }
     result["frequency_spend_correlation"] = fit.frequency_spend_correlation;
     if (fit.correlation_warning)
         std::cerr << "clv: warning: frequency and mean spend of the repeat buyers correlate (r = "

@@ -47,13 +47,21 @@ struct spend_columns {
     }
 };
 
+/// What `repeat_buyers` does with a repeat buyer whose mean spend is 0 or negative (real order
+/// exports have $0 orders and refunds): by default it is an error, since dropping customers silently
+/// would bias the fit; `exclude` leaves them out and counts them (`spend_data::nonpositive_spend_excluded`).
+/// A spend that is not a number (NaN, inf) is an error either way.
+enum class nonpositive_spend { error, exclude };
+
 /// The repeat buyers of a customer table in owned columns, and the total weight of the customers
-/// left out because they have no repeat transaction (x = 0: their m_x carries no information).
+/// left out because they have no repeat transaction (x = 0: their m_x carries no information) or,
+/// when asked, because their mean spend is not positive.
 struct spend_data {
     std::vector<double> frequency;
     std::vector<double> monetary_value;
     std::vector<double> weight;
-    double customers_excluded = 0;
+    double customers_excluded = 0;           ///< total weight of customers with frequency 0
+    double nonpositive_spend_excluded = 0;   ///< total weight of repeat buyers with m_x <= 0 (policy exclude)
 
     [[nodiscard]] std::size_t size() const noexcept { return frequency.size(); }
     [[nodiscard]] spend_columns columns() const noexcept { return {frequency, monetary_value, weight}; }
@@ -61,11 +69,13 @@ struct spend_data {
 
 /// Selects the repeat buyers (frequency > 0) of `table`. A repeat buyer whose monetary value is not
 /// a finite number > 0 is an error naming the row and customer (the model's spends are positive;
-/// dropping such a customer silently would bias the fit); so is a non-finite or negative frequency
-/// or a weight that is not positive. `source` and `first_line` name the rows in messages as in
-/// `customer_table::validate` (first_line = file line of row 0, 0 for "row N").
+/// dropping such a customer silently would bias the fit), unless `policy` is
+/// `nonpositive_spend::exclude` and the value is a finite number <= 0: then the customer is left out
+/// and counted. A non-finite or negative frequency or a weight that is not positive is an error.
+/// `source` and `first_line` name the rows in messages as in `customer_table::validate`
+/// (first_line = file line of row 0, 0 for "row N").
 inline spend_data repeat_buyers(const customer_table& table, const std::string& source = "customer table",
-                                std::size_t first_line = 0) {
+                                std::size_t first_line = 0, nonpositive_spend policy = nonpositive_spend::error) {
     auto where = [&](std::size_t i) {
         std::string id = i < table.ids.size() && !table.ids[i].empty() ? " (customer '" + table.ids[i] + "')" : "";
         return first_line != 0 ? source_location{source + id, first_line + i, 0}
@@ -84,11 +94,16 @@ inline spend_data repeat_buyers(const customer_table& table, const std::string& 
             continue;
         }
         const double m = table.monetary_value.empty() ? 0.0 : table.monetary_value[i];
+        if (std::isfinite(m) && m <= 0 && !table.monetary_value.empty() && policy == nonpositive_spend::exclude) {
+            out.nonpositive_spend_excluded += w;
+            continue;
+        }
         if (!std::isfinite(m) || m <= 0)
             throw invalid_input("monetary_value", to_message_string(m),
                                 "a repeat buyer (frequency " + to_message_string(x) +
                                     ") must have a mean spend that is a finite number > 0 (does the summary have a "
-                                    "monetary value column?)",
+                                    "monetary value column? $0 orders or refunds: exclude such customers with "
+                                    "--exclude-nonpositive-spend, nonpositive_spend::exclude in the library)",
                                 where(i));
         out.frequency.push_back(x);
         out.monetary_value.push_back(m);
@@ -440,6 +455,7 @@ inline constexpr double frequency_spend_correlation_threshold = 0.3;
 struct gamma_gamma_fit {
     fit::fit_result<gamma_gamma<double>> fit;
     double customers_excluded = 0;           ///< total weight of customers with frequency 0
+    double nonpositive_spend_excluded = 0;   ///< total weight of repeat buyers left out for m_x <= 0
     double frequency_spend_correlation = 0;  ///< weighted Pearson correlation of x and m_x, repeat buyers
     bool correlation_warning = false;        ///< |correlation| > frequency_spend_correlation_threshold
 };
@@ -448,13 +464,15 @@ struct gamma_gamma_fit {
 /// selected and what is an error; `source`/`first_line` name rows in messages) and reports the
 /// customers excluded and the frequency-spend correlation the model assumes to be zero.
 inline gamma_gamma_fit fit_gamma_gamma(const customer_table& table, const fit::fit_options& options = {},
-                                       const std::string& source = "customer table", std::size_t first_line = 0) {
-    const spend_data data = repeat_buyers(table, source, first_line);
+                                       const std::string& source = "customer table", std::size_t first_line = 0,
+                                       nonpositive_spend policy = nonpositive_spend::error) {
+    const spend_data data = repeat_buyers(table, source, first_line, policy);
     if (data.size() == 0)
         throw invalid_input("frequency", "", "no repeat buyers (frequency > 0) to fit the spend model on", {source});
     gamma_gamma_fit out;
     out.fit = gamma_gamma<double>::fit(data.columns(), options);
     out.customers_excluded = data.customers_excluded;
+    out.nonpositive_spend_excluded = data.nonpositive_spend_excluded;
     out.frequency_spend_correlation = frequency_spend_correlation(data.columns());
     out.correlation_warning = std::abs(out.frequency_spend_correlation) > frequency_spend_correlation_threshold;
     return out;
