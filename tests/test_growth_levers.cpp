@@ -67,6 +67,8 @@ TEST_CASE("BG/NBD levers: order value x (1 + y), frequency = expected purchases 
     const auto& order = g.levers[2];
     CHECK(order.scenario == Approx(1.1 * baseline).epsilon(1e-12));
     CHECK(order.relative == Approx(0.1).epsilon(1e-10));
+    // the closed form the lever uses is what valuing 10 % dearer orders gives
+    CHECK(order.scenario == Approx(clv::value_customers(customers, purchases, clv::constant_spend(27.5), options).total_clv).epsilon(1e-12));
     const auto& frequency = g.levers[3];
     CHECK(frequency.scenario == Approx(faster).epsilon(1e-9));
 
@@ -77,6 +79,15 @@ TEST_CASE("BG/NBD levers: order value x (1 + y), frequency = expected purchases 
     REQUIRE(alone.levers.size() == 1);
     CHECK(alone.levers[0].scenario == Approx(loyalty.scenario).epsilon(1e-14));
     CHECK(alone.baseline == g.baseline);
+
+    // a baseline passed in (as the report does) gives the same levers without valuing it again
+    const auto base = clv::value_customers(customers, purchases, spend, options);
+    const auto reused = clv::growth_levers(customers, purchases, spend, options, scenario, base);
+    REQUIRE(reused.levers.size() == g.levers.size());
+    for (std::size_t k = 0; k < g.levers.size(); ++k) CHECK(reused.levers[k].scenario == Approx(g.levers[k].scenario).epsilon(1e-14));
+    clv::customer_values short_baseline = base;
+    short_baseline.clv.pop_back();
+    CHECK_THROWS_AS(clv::growth_levers(customers, purchases, spend, options, scenario, short_baseline), clv::invalid_input);
 }
 
 TEST_CASE("Pareto/NBD frequency lever: discounted value exactly (1 + z) times the baseline") {

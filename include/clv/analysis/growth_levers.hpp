@@ -2,7 +2,8 @@
 // N more customers like a cohort, longer loyalty (lower dropout), higher order value, more
 // frequent purchases. Each lever is applied alone to the baseline and valued through the same
 // composition as the baseline (`value_customers`, value/scoring.hpp), so the levers' effects are
-// comparable and independent of each other.
+// comparable and independent of each other; where the composition gives a lever's value in closed
+// form (order value, Pareto/NBD purchase rate: the baseline times a factor) it is not revalued.
 #pragma once
 
 #include <clv/core/statistics.hpp>
@@ -66,17 +67,6 @@ bg_bb<Real> with_lower_dropout(const bg_bb<Real>& model, double reduction) {
     return bg_bb<Real>(p);
 }
 
-/// A spend part whose expected order value is `factor` times that of `base`.
-template <class Spend>
-struct scaled_spend {
-    Spend base;
-    double factor = 1;
-    template <class R>
-    [[nodiscard]] double expected_order_value(const R& r) const {
-        return factor * base.expected_order_value(r);
-    }
-};
-
 // ---------------------------------------------------------------- scenarios
 
 /// The changes to try, each on its own (0 = lever not pulled).
@@ -99,29 +89,36 @@ struct growth_result {
     std::vector<lever_effect> levers;
 };
 
-/// Values the portfolio once as it is and once per lever pulled in `scenario` (valuation
-/// intervals are not redrawn: `options.interval_level` is ignored). The levers:
+/// The value of the portfolio when each lever of `scenario` is pulled alone, against `baseline`,
+/// the values of `customers` under exactly these parts and options (what `value_customers`
+/// returned; passing it saves a valuation). Levers with a closed form cost nothing; the others
+/// revalue the portfolio once each (valuation intervals are not redrawn: `options.interval_level`
+/// is ignored). The levers:
 /// - new customers: N x the mean value of the `like_cohort` customers (weighted by the table's
 ///   weights): acquiring N customers who turn out like that cohort;
 /// - longer loyalty: the model with lower mean dropout (`with_lower_dropout`, per model), every
 ///   history re-read under it (a long-silent customer is then also more likely still active);
-/// - higher order value: the spend part times (1 + y): the value is exactly (1 + y) times the baseline;
+///   one revaluation;
+/// - higher order value: every order worth (1 + y) times as much; the value is margin x spend x
+///   discounted purchases, so it is exactly (1 + y) times the baseline (no revaluation);
 /// - more frequent purchases: each active customer's future purchase rate lambda becomes
 ///   (1 + z) lambda. Pareto/NBD: given alive, lambda and mu are independent (Schmittlein, Morrison
 ///   & Colombo 1987), so expected purchases in every interval, and the value, are exactly (1 + z)
-///   times the baseline. BG/NBD and MBG/NBD drop out only right after a purchase, so a process
-///   whose purchases come (1 + z) times faster is the same process in time sped up by (1 + z):
-///   X'(T, T + t] = X(T, T + (1 + z) t] in distribution, and the value is the baseline's with the
-///   discount rate divided by (1 + z) and the horizon multiplied by (1 + z). BG/BB has at most one
-///   purchase per opportunity: the lever is refused.
+///   times the baseline (no revaluation). BG/NBD and MBG/NBD drop out only right after a purchase,
+///   so a process whose purchases come (1 + z) times faster is the same process in time sped up by
+///   (1 + z): X'(T, T + t] = X(T, T + (1 + z) t] in distribution, and the value is the baseline's
+///   with the discount rate divided by (1 + z) and the horizon multiplied by (1 + z) (one
+///   revaluation). BG/BB has at most one purchase per opportunity: the lever is refused.
 template <class Model, class Spend>
 growth_result growth_levers(const customer_table& customers, const model_purchases<Model>& purchases, const Spend& spend,
-                            const valuation_options& options, const growth_scenario& scenario) {
+                            const valuation_options& options, const growth_scenario& scenario, const customer_values& baseline) {
+    if (baseline.clv.size() != customers.size())
+        throw invalid_input("baseline", std::to_string(baseline.clv.size()) + " values",
+                            "one value per customer is needed (" + std::to_string(customers.size()) + ")", {"growth levers"});
     valuation_options fixed = options;
     fixed.interval_level = 0;
-    const customer_values base = value_customers(customers, purchases, spend, fixed);
     growth_result out;
-    out.baseline = base.total_clv;
+    out.baseline = baseline.total_clv;
     auto add = [&](std::string lever, std::string change, double value) {
         const double difference = value - out.baseline;
         out.levers.push_back({std::move(lever), std::move(change), out.baseline, value, difference,
@@ -145,7 +142,7 @@ growth_result growth_levers(const customer_table& customers, const model_purchas
         double total = 0, weight = 0;
         for (std::size_t i = 0; i < customers.size(); ++i) {
             if (!like.empty() && !like[i]) continue;
-            total += customers.row(i).weight * base.clv[i];
+            total += customers.row(i).weight * baseline.clv[i];
             weight += customers.row(i).weight;
         }
         if (!(weight > 0))
@@ -162,8 +159,7 @@ growth_result growth_levers(const customer_table& customers, const model_purchas
         if (!(factor > 0) || !std::isfinite(factor))
             throw invalid_input("order_value_increase", to_message_string(scenario.order_value_increase), "must be > -1",
                                 {"growth levers"});
-        add("higher order value", "order value +" + percent(scenario.order_value_increase),
-            value_customers(customers, purchases, scaled_spend<Spend>{spend, factor}, fixed).total_clv);
+        add("higher order value", "order value +" + percent(scenario.order_value_increase), factor * out.baseline);
     }
     if (scenario.frequency_increase != 0) {
         const double factor = 1 + scenario.frequency_increase;
@@ -172,7 +168,7 @@ growth_result growth_levers(const customer_table& customers, const model_purchas
                                 {"growth levers"});
         double value = 0;
         if constexpr (std::is_same_v<Model, pareto_nbd<typename Model::real_type>>) {
-            value = value_customers(customers, purchases, scaled_spend<Spend>{spend, factor}, fixed).total_clv;
+            value = factor * out.baseline;
         } else if constexpr (std::is_same_v<Model, bg_bb<typename Model::real_type>>) {
             throw invalid_input("frequency_increase", to_message_string(scenario.frequency_increase),
                                 "BG/BB has at most one transaction per opportunity: its purchase rate cannot be scaled",
@@ -189,6 +185,15 @@ growth_result growth_levers(const customer_table& customers, const model_purchas
         add("more frequent purchases", "purchase rate +" + percent(scenario.frequency_increase), value);
     }
     return out;
+}
+
+/// As above, valuing the portfolio as it is first (one more valuation).
+template <class Model, class Spend>
+growth_result growth_levers(const customer_table& customers, const model_purchases<Model>& purchases, const Spend& spend,
+                            const valuation_options& options, const growth_scenario& scenario) {
+    valuation_options fixed = options;
+    fixed.interval_level = 0;
+    return growth_levers(customers, purchases, spend, options, scenario, value_customers(customers, purchases, spend, fixed));
 }
 
 }  // namespace clv
