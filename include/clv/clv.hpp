@@ -61,6 +61,7 @@
 #include <clv/io/json.hpp>
 #include <clv/io/model_file.hpp>
 #include <clv/io/output_file.hpp>
+#include <clv/io/sql.hpp>
 #include <clv/io/summary_csv.hpp>
 #include <clv/io/svg.hpp>
 #include <clv/io/transaction_log.hpp>
