@@ -9,6 +9,7 @@
 #include "command_predict.hpp"
 #include "command_report.hpp"
 #include "command_simple.hpp"
+#include "command_sql.hpp"
 #include "command_show.hpp"
 #include "command_summarize.hpp"
 #include "command_track.hpp"
@@ -96,6 +97,7 @@ int main(int argc, char** argv) {
     // In the order of a workflow: value by hand, then log -> summary -> fit -> predictions.
     clv_cli::add_simple_command(app);
     clv_cli::add_summarize_command(app);
+    clv_cli::add_sql_command(app);
     clv_cli::add_fit_command(app);
     clv_cli::add_show_command(app);
     clv_cli::add_predict_command(app);
