@@ -401,7 +401,11 @@ TEST_CASE("Gamma-Gamma rejects bad input with invalid_input naming the field and
     CHECK_THROWS_AS(model({0.05, 0.9, 10}).conditional_expected_spend(1, 5), clv::invalid_input);
 
     const model gg(published);
-    CHECK_THROWS_AS(gg.conditional_expected_spend(2, 0), clv::invalid_input);
+    // m_x = 0 for a repeat buyer (free orders, left out of the fit by nonpositive_spend::exclude):
+    // the limit m_x -> 0 of the posterior mean, p gamma / (p x + q - 1), continuous from above.
+    const double limit = published.p * published.gamma / (2 * published.p + published.q - 1);
+    CHECK(gg.conditional_expected_spend(2, 0) == doctest::Approx(limit).epsilon(1e-14));
+    CHECK(gg.conditional_expected_spend(2, 1e-9) == doctest::Approx(limit).epsilon(1e-9));
     CHECK_THROWS_AS(gg.conditional_expected_spend(2, -1), clv::invalid_input);
     CHECK_THROWS_AS(gg.conditional_expected_spend(2, std::nan("")), clv::invalid_input);
     CHECK_THROWS_AS(gg.conditional_expected_spend(-1, 5), clv::invalid_input);

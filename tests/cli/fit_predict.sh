@@ -76,5 +76,29 @@ if "$clv" predict --model-file "$w/bgnbd.model.json" --input "$w/one.csv" --hori
 printf 'customer_id,frequency,recency,T\na,0,0,4\nb,0,0,5\n' > "$w/zero.csv"
 "$clv" fit --model bgnbd --input "$w/zero.csv" >/dev/null 2>"$w/err"; rc=$?
 [ $rc -eq 2 ] || { echo "FAIL: a fit to data without repeat purchases exited $rc: $(cat "$w/err")"; fail=1; }
+# Gamma-Gamma with a $0 repeat buyer (real logs have them): an error naming the row by default; left
+# out and counted with --exclude-nonpositive-spend (fit on the 946 CDNOW repeat buyers' x and zbar).
+python3 - "$data/cdnow_customers_summary_with_transactions.csv" "$w/spend.csv" <<'PY'
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if float(r["x"]) > 0]
+with open(sys.argv[2], "w") as f:
+    f.write("customer_id,frequency,recency,T,monetary_value\n")
+    for r in rows: f.write(f"{r['ID']},{r['x']},{r['t_x']},{r['T']},{r['zbar']}\n")
+    f.write("free,3,20,38,0\n")
+PY
+if "$clv" fit --model gg --input "$w/spend.csv" >/dev/null 2>"$w/err"; then echo "FAIL: a \$0 repeat buyer was accepted silently"; fail=1
+else grep -q "customer 'free'" "$w/err" && grep -q -- "--exclude-nonpositive-spend" "$w/err" \
+  || { echo "FAIL: \$0 repeat buyer message: $(cat "$w/err")"; fail=1; }; fi
+"$clv" fit --model gg --input "$w/spend.csv" --exclude-nonpositive-spend > "$w/gg.json" 2>"$w/err" \
+  || { echo "FAIL: gg --exclude-nonpositive-spend: $(cat "$w/err")"; fail=1; }
+python3 - "$w/gg.json" <<'PY' || fail=1
+import json, sys
+j = json.load(open(sys.argv[1])); bad = []
+if j.get("nonpositive_spend_excluded") != 1: bad.append(f"nonpositive_spend_excluded = {j.get('nonpositive_spend_excluded')}")
+for k, v in {"p": 6.25, "q": 3.74, "gamma": 15.44}.items():  # FHL 2005b, the same 946 repeat buyers
+    if abs(j["params"][k] - v) > 0.01 * v: bad.append(f"{k} = {j['params'][k]}, published {v}")
+for b in bad: print("FAIL: gg exclusion:", b)
+sys.exit(1 if bad else 0)
+PY
 [ $fail -eq 0 ] && echo "clv fit/predict: all cases passed"
 exit $fail

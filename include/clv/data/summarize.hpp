@@ -16,6 +16,7 @@
 
 #include <clv/core/calendar.hpp>
 #include <clv/core/errors.hpp>
+#include <clv/core/time_unit.hpp>
 #include <clv/core/location.hpp>
 #include <clv/data/customer_table.hpp>
 #include <clv/data/detail/rows_by_customer.hpp>
@@ -34,25 +35,15 @@
 
 namespace clv {
 
-inline constexpr double days_per_week = 7.0;
+inline constexpr double days_per_week = time_unit::days_per_week;
 /// The mean Gregorian month, 365.25 / 12 days. lifetimes' freq='M' instead counts calendar-month
 /// boundaries between dates; a fixed length keeps every unit a plain rescaling of days, so a
 /// model fitted in days and one fitted in months describe the same customers.
-inline constexpr double days_per_month = 365.25 / 12.0;
+inline constexpr double days_per_month = time_unit::days_per_month;
 
-/// Length in days of a time unit named "day", "week" (7 days), "month" (365.25/12 days) or given
-/// as a positive number of days ("14", "0.5").
-inline double parse_time_unit(std::string_view text) {
-    if (text == "day") return 1.0;
-    if (text == "week") return days_per_week;
-    if (text == "month") return days_per_month;
-    double days = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), days);
-    if (error != std::errc{} || end != text.data() + text.size() || !std::isfinite(days) || days <= 0) {
-        throw invalid_input("time unit", std::string(text), "expected day, week, month or a positive number of days");
-    }
-    return days;
-}
+/// Length in days of a time unit (`time_unit::parse`: day, week, month, year or a positive number
+/// of days); the program's --time-unit for summaries.
+inline double parse_time_unit(std::string_view text) { return time_unit::parse(text, "--time-unit").days; }
 
 /// What a negative amount (a refund or cancellation) in a transaction log means.
 enum class negative_amounts {

@@ -288,18 +288,19 @@ public:
     /// E[Z | x, m_x] = p (gamma + x m_x) / (p x + q - 1) (FHL 2005b; FH 2013), the posterior mean of
     /// p / nu with nu | x, m_x ~ Gamma(p x + q, gamma + x m_x). A weighted average of the population
     /// mean and the customer's own m_x, with weight on m_x growing with x. x = 0 gives the
-    /// population mean (m_x is then ignored). Throws `invalid_input` for x < 0, non-finite values,
-    /// m_x <= 0 when x > 0, and when p x + q <= 1 (the posterior mean is infinite; for x = 0 this
-    /// is q <= 1).
+    /// population mean (m_x is then ignored). m_x = 0 with x > 0 (free repeat orders: such
+    /// customers are left out of the fit by `nonpositive_spend::exclude`) gives the limit m_x -> 0,
+    /// p gamma / (p x + q - 1). Throws `invalid_input` for x < 0, non-finite values, m_x < 0 when
+    /// x > 0, and when p x + q <= 1 (the posterior mean is infinite; for x = 0 this is q <= 1).
     Real conditional_expected_spend(const Real& x, const Real& m) const {
         const double xd = static_cast<double>(x), md = static_cast<double>(m);
         const Real denominator = (p_.q - 1) + p_.p * x;  // q - 1 first: exact near q = 1
         // One cheap test on the hot path (batch scoring); the message is built only on failure.
-        if (!(std::isfinite(xd) && xd >= 0 && (xd == 0 || (std::isfinite(md) && md > 0)) && denominator > 0)) {
+        if (!(std::isfinite(xd) && xd >= 0 && (xd == 0 || (std::isfinite(md) && md >= 0)) && denominator > 0)) {
             const source_location where{std::string(name) + " prediction"};
             if (!std::isfinite(xd) || xd < 0)
                 throw invalid_input("frequency", to_message_string(xd), "must be a finite number >= 0", where);
-            if (xd > 0) validate_repeat_buyer(xd, md, where);
+            if (xd > 0 && !(std::isfinite(md) && md >= 0)) validate_repeat_buyer(xd, md, where);
             throw invalid_input("q", to_message_string(static_cast<double>(p_.q)),
                                 "the expected spend is infinite when p x + q <= 1 (for a customer without repeat "
                                 "purchases, when q <= 1): p x + q = " +
