@@ -21,10 +21,13 @@ cleanup() {
   rm -rf "$w"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+skipped=0
 skip() {
   echo "SKIPPED: $*"
+  skipped=$((skipped + 1))
   [ "${CI:-}" = true ] && fail "$* (required under CI=true)"
 }
 
@@ -244,10 +247,10 @@ if [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] && command -v psql >/dev/null; th
     chown nobody "$w/pg"
     pg_run() { setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"; }
   fi
+  pg_started=1  # from here on the exit stops the server, also after a start that timed out
   if pg_run "$pg_bin/initdb" -D "$w/pg/data" -U clv --auth=trust --no-locale -E UTF8 >"$w/pg/initdb.log" 2>&1 &&
      pg_run "$pg_bin/pg_ctl" -D "$w/pg/data" -w -t 60 -l "$w/pg/server.log" \
        -o "-c listen_addresses='' -c unix_socket_directories='$w/pg' -c fsync=off" start >/dev/null 2>&1; then
-    pg_started=1
     psql_run() { psql -X -q -v ON_ERROR_STOP=1 -h "$w/pg" -U clv -d postgres "$@"; }
     # Dates as text (demo), as timestamps (odd) and as the date type (refunds).
     psql_run <<SQL >/dev/null || fail "postgres: cannot load the logs"
@@ -271,4 +274,4 @@ if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"
   exit 1
 fi
-echo "all sql checks passed"
+[ "$skipped" -eq 0 ] && echo "all sql checks passed" || echo "the sql checks that ran passed; $skipped engine(s) SKIPPED"
