@@ -83,23 +83,38 @@ customers_lost_forecast expected_customers_lost(const Model& model, const custom
 /// Contractual data from a retention curve: an active customer who has renewed n_i times cancels
 /// within the next `horizon` periods with q_i = 1 - S(n_i + horizon) / S(n_i) (the model's
 /// `conditional_survival(n, k)`; sBG: Fader & Hardie 2007, "How to project customer retention").
-/// `renewals` holds one entry per active customer.
+/// `renewals` holds one entry per active customer, or per group of `weights[i]` active customers
+/// with the same renewals (`weights` empty: one customer each).
 template <class Retention>
 customers_lost_forecast expected_customers_lost_contractual(const Retention& model, std::span<const double> renewals,
-                                                            double horizon, double level = 0.95) {
+                                                            std::span<const double> weights, double horizon,
+                                                            double level = 0.95) {
     detail::check_horizon(horizon);
     stats::check_level(level);
     if (renewals.empty()) throw invalid_input("renewals", "", "no active customers to forecast", {"customers lost"});
+    if (!weights.empty() && weights.size() != renewals.size())
+        throw invalid_input("weights", std::to_string(weights.size()),
+                            "one weight per entry of renewals is needed (" + std::to_string(renewals.size()) + ")",
+                            {"customers lost"});
     std::vector<double> lost(renewals.size());
     for (std::size_t i = 0; i < renewals.size(); ++i) {
+        const std::string where = "customers lost, customer " + std::to_string(i + 1);
         if (!(renewals[i] >= 0) || !std::isfinite(renewals[i]))
-            throw invalid_input("renewals", to_message_string(renewals[i]), "must be a finite number >= 0",
-                                {"customers lost, customer " + std::to_string(i + 1)});
+            throw invalid_input("renewals", to_message_string(renewals[i]), "must be a finite number >= 0", {where});
+        if (!weights.empty() && (!(weights[i] > 0) || !std::isfinite(weights[i])))
+            throw invalid_input("weights", to_message_string(weights[i]), "must be a finite number > 0", {where});
         lost[i] = 1 - static_cast<double>(model.conditional_survival(renewals[i], horizon));
     }
-    auto out = detail::lost_from_probabilities(lost, {}, horizon, level);
-    out.expected_active_now = static_cast<double>(renewals.size());
+    auto out = detail::lost_from_probabilities(lost, weights, horizon, level);
+    out.expected_active_now = out.customers;
     return out;
+}
+
+/// As above with one active customer per entry of `renewals`.
+template <class Retention>
+customers_lost_forecast expected_customers_lost_contractual(const Retention& model, std::span<const double> renewals,
+                                                            double horizon, double level = 0.95) {
+    return expected_customers_lost_contractual(model, renewals, {}, horizon, level);
 }
 
 // ---------------------------------------------------------------- at risk now
