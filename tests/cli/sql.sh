@@ -215,6 +215,19 @@ check_engine() {
       fi
     done
   done
+  # The compressed table is what clv fit reads: the same fit as from summarize's summary.
+  case_options "${cases[1]}"
+  "$clv" sql --dialect "$engine" --table "$table" "${opts[@]}" --compressed >"$w/q.sql" &&
+    "$run" "$w/q.sql" >"$w/compressed.csv" 2>"$w/err" &&
+    "$clv" fit --model bgnbd --input "$w/compressed.csv" --weight-col weight --time-unit week >"$w/fit_sql.json" 2>"$w/err" &&
+    "$clv" fit --model bgnbd --input "$w/$name.expected" --time-unit week >"$w/fit_summarize.json" 2>>"$w/err" &&
+    /usr/bin/python3 - "$w/fit_sql.json" "$w/fit_summarize.json" <<'PY' || fail "$engine: fit on the compressed table: $(head -c 300 "$w/err")"
+import json, math, sys
+a, b = (json.load(open(path)) for path in sys.argv[1:])
+assert a["n_customers"] == b["n_customers"], (a["n_customers"], b["n_customers"])
+assert math.isclose(a["log_likelihood"], b["log_likelihood"], rel_tol=1e-9), (a["log_likelihood"], b["log_likelihood"])
+for k, v in b["params"].items(): assert math.isclose(a["params"][k], v, rel_tol=1e-6), (k, a["params"][k], v)
+PY
   # A calibration end after the last date in the table: summarize refuses, the SQL gives no rows.
   "$clv" sql --dialect "$engine" --table demo --customer-col customer_id --date-col date --calibration-end 2030-01-01 \
     >"$w/q.sql" && "$run" "$w/q.sql" >"$w/actual.csv" 2>"$w/err" || fail "$engine late calibration end: $(head -c 300 "$w/err")"
