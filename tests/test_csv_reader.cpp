@@ -3,8 +3,11 @@
 #include "temp_file.hpp"
 #include "test_support.hpp"
 
+#include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -224,5 +227,79 @@ TEST_CASE("a folder or an unreadable file gets a plain message with the operatin
         MESSAGE("SKIPPED: running as a user who can read a file without permissions");
     } else {
         CHECK_THROWS_WITH_AS(csv_reader{locked.path()}, doctest::Contains("cannot open file: Permission denied"), invalid_input);
+    }
+}
+
+TEST_CASE("plain records split in place read the same as copied ones, whatever the buffer size and line ends") {
+    std::string text = "id,a,b\n";
+    for (int i = 0; i < 300; ++i) {
+        const char* end = i % 3 == 0 ? "\r\n" : i % 3 == 1 ? "\n" : "\r";
+        text += "c" + std::to_string(i) + "," + (i % 5 == 0 ? "" : std::to_string(i * 25)) + ",x" + end;
+        if (i % 50 == 0) text += "\n";  // a blank line
+    }
+    const temp_file file("plain.csv", text);
+    csv_options whole;
+    whole.buffer_size = 1 << 20;
+    const auto expected = read_all(file, whole);
+    REQUIRE(expected.size() == 300);
+    CHECK(expected[0] == record{2, {"c0", "", "x"}});
+    CHECK(expected[1] == record{4, {"c1", "25", "x"}});
+    CHECK(expected[299].fields == std::vector<std::string>{"c299", "7475", "x"});
+    for (const std::size_t size : {16, 17, 23, 64, 333}) {
+        csv_options options;
+        options.buffer_size = size;
+        CHECK(read_all(file, options) == expected);
+    }
+}
+
+TEST_CASE("a stream such as standard input is read like a file and named in messages") {
+    const temp_file file("stream.csv", "id,v\na,1\nb,2,3\n");
+    std::FILE* stream = std::fopen(file.path().string().c_str(), "rb");
+    REQUIRE(stream != nullptr);
+    {
+        csv_reader reader(stream, "standard input");
+        CHECK(reader.columns() == std::vector<std::string>{"id", "v"});
+        csv_row row;
+        REQUIRE(reader.next(row));
+        CHECK(row[0] == "a");
+        CHECK_THROWS_WITH_AS(reader.next(row), doctest::Contains("standard input:3"), invalid_input);
+    }
+    CHECK(std::fclose(stream) == 0);  // left open by the reader
+}
+
+TEST_CASE("allow_empty: an input without records has no columns and no rows") {
+    const temp_file file("empty_partition.csv", "\n\n");
+    csv_options options;
+    options.allow_empty = true;
+    options.header = false;
+    csv_reader reader(file.path(), options);
+    CHECK(reader.columns().empty());
+    csv_row row;
+    CHECK_FALSE(reader.next(row));
+}
+
+TEST_CASE("parse_number's plain-decimal fast path gives the bits std::from_chars gives") {
+    std::mt19937_64 random(3);
+    auto from_chars = [](const std::string& text) {
+        double value = 0;
+        std::from_chars(text.data(), text.data() + text.size(), value);
+        return value;
+    };
+    std::vector<std::string> texts{"0", "-0", "1", "0.1", "0.30000000000000004", "9007199254740992",
+                                   "9007199254740993", "900719925474099.3", "123456789.0123456789", "1.5e3",
+                                   "4503599627370497.5", "0.0000000000000000000001", "00012.50", "-7.25"};
+    for (int k = 0; k < 200000; ++k) {
+        std::string text = random() % 4 == 0 ? "-" : "";
+        const int before = 1 + static_cast<int>(random() % 17), after = static_cast<int>(random() % 23);
+        for (int d = 0; d < before; ++d) text += static_cast<char>('0' + random() % 10);
+        if (after > 0) text += '.';
+        for (int d = 0; d < after; ++d) text += static_cast<char>('0' + random() % 10);
+        texts.push_back(text);
+    }
+    for (const auto& text : texts) {
+        CAPTURE(text);
+        const double expected = from_chars(text);
+        const double got = clv::io::parse_number(text, "x", clv::source_location{});
+        CHECK(std::memcmp(&got, &expected, sizeof got) == 0);  // the same bits, the sign of zero too
     }
 }

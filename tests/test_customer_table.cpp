@@ -5,6 +5,12 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace {
 clv::customer_table table_of(std::initializer_list<clv::customer_row> rows) {
@@ -75,5 +81,67 @@ TEST_CASE("compression merges identical rows, adds weights, and maps customers b
         CHECK(u.frequency == t.frequency[i]);
         CHECK(u.recency == t.recency[i]);
         CHECK(u.T == t.T[i]);
+    }
+}
+
+TEST_CASE("unique_id_check finds the first repeated id and its earlier row, as a brute-force search does") {
+    std::mt19937_64 random(11);
+    for (int trial = 0; trial < 200; ++trial) {
+        // Ascending runs (no hashing) that break at a random row, short and long ids, empty ids.
+        const std::size_t n = 1 + random() % 3000;
+        const std::size_t sorted_prefix = random() % (n + 1);
+        const std::size_t alphabet = 1 + random() % (2 * n);
+        std::vector<std::string> ids(n);
+        for (std::size_t i = 0; i < n; ++i)
+            ids[i] = i < sorted_prefix ? std::to_string(i + 1) : random() % 50 == 0 ? "" : std::to_string(1 + random() % alphabet);
+        std::optional<std::pair<std::size_t, std::size_t>> expected;  // (row, earlier row)
+        std::map<std::string, std::size_t> first_row;
+        for (std::size_t i = 0; i < n && !expected; ++i) {
+            if (ids[i].empty()) continue;
+            const auto [it, inserted] = first_row.try_emplace(ids[i], i);
+            if (!inserted) expected = std::pair{i, it->second};
+        }
+        clv::unique_id_check check;
+        std::optional<std::pair<std::size_t, std::size_t>> found;
+        for (std::size_t i = 0; i < n && !found; ++i)
+            if (const auto earlier = check.add(ids, i)) found = std::pair{i, *earlier};
+        clv::unique_id_check whole;
+        CHECK(whole.first_repeat(ids) == (expected ? std::optional<std::size_t>(expected->first) : std::nullopt));
+        CAPTURE(trial);
+        CHECK(found == expected);
+    }
+}
+
+TEST_CASE("ids in byte order or numbered 1, 2, ..., 10 are unique by their order") {
+    auto table = table_of({{0, 0, 3}, {0, 0, 3}, {0, 0, 3}});
+    for (const auto& ids : {std::vector<std::string>{"a", "ab", "b"}, std::vector<std::string>{"9", "10", "11"},
+                            std::vector<std::string>{"b", "a", "c"}}) {
+        table.ids = ids;
+        CHECK_NOTHROW(table.validate());
+    }
+    table.ids = {"9", "10", "9"};
+    CHECK_THROWS_WITH_AS(table.validate("t.csv", 2), doctest::Contains("t.csv:4: field 'customer_id'"), clv::invalid_input);
+}
+
+TEST_CASE("the branch-free row check agrees with validate_customer_row") {
+    const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+    const std::vector<double> values{0, 1, 2, 2.5, -1, -0.5, 1e300, 9007199254740992.0, nan, inf, -inf};
+    std::mt19937_64 random(5);
+    for (int k = 0; k < 20000; ++k) {
+        const clv::customer_row row{values[random() % values.size()], values[random() % values.size()],
+                                    values[random() % values.size()], values[random() % values.size()],
+                                    values[random() % values.size()]};
+        bool throws = false;
+        try {
+            clv::validate_customer_row(row, clv::source_location{"r", 1, 0});
+        } catch (const clv::invalid_input&) {
+            throws = true;
+        }
+        CAPTURE(row.frequency);
+        CAPTURE(row.recency);
+        CAPTURE(row.T);
+        CAPTURE(row.monetary_value);
+        CAPTURE(row.weight);
+        CHECK(clv::is_valid_customer_row(row) == !throws);
     }
 }

@@ -3,9 +3,11 @@
 #include "temp_file.hpp"
 #include "test_support.hpp"
 
+#include <cstdio>
 #include <limits>
 #include <sstream>
 #include <string>
+#include <vector>
 
 using clv::invalid_input;
 using clv::io::read_summary_csv;
@@ -164,4 +166,74 @@ TEST_CASE("writing a summary file replaces it only with a complete copy (issue 9
     CHECK(read_summary_csv(previous.path()).ids == std::vector<std::string>{"a"});
     CHECK_THROWS_WITH_AS(write_summary_csv(std::filesystem::temp_directory_path(), table),
                          doctest::Contains("is a folder"), invalid_input);
+}
+
+TEST_CASE("a summary read in chunks gives the rows of the whole read, numbered and carried across chunks") {
+    std::string text = "frequency,recency,T,note\n";
+    for (int i = 0; i < 1000; ++i)
+        text += std::to_string(i % 7) + "," + (i % 7 == 0 ? "0" : std::to_string(i % 5)) + ",9.5,\"n," +
+                std::to_string(i) + "\"\n";
+    const temp_file file("chunked.csv", text);
+    clv::io::summary_csv_options options;
+    options.customer_column_optional = true;
+    options.csv.buffer_size = 100;  // records straddle buffer ends and are split in place in between
+    const auto whole = read_summary_csv(file.path(), options);
+    REQUIRE(whole.size() == 1000);
+    for (const std::size_t chunk_rows : {1, 7, 999, 1000, 5000}) {
+        CAPTURE(chunk_rows);
+        clv::io::summary_csv_reader reader(file.path(), options);
+        CHECK(reader.carried_columns() == std::vector<std::string>{"frequency", "recency", "T", "note"});
+        clv::customer_table chunk, joined;
+        std::vector<std::string> carried;
+        std::size_t chunks = 0;
+        while (reader.next(chunk, chunk_rows, &carried)) {
+            ++chunks;
+            CHECK(chunk.size() <= chunk_rows);
+            REQUIRE(carried.size() == 4 * chunk.size());
+            for (std::size_t c = 0; c < chunk.size(); ++c) {
+                joined.push_back(chunk.ids[c], chunk.row(c));
+                CHECK(carried[4 * c + 3] == "n," + std::to_string(reader.rows_read() - chunk.size() + c));
+            }
+        }
+        CHECK(chunks == (1000 + chunk_rows - 1) / chunk_rows);
+        CHECK(joined.ids == whole.ids);  // "1" .. "1000", numbered across chunks
+        CHECK(joined.frequency == whole.frequency);
+        CHECK(joined.recency == whole.recency);
+        CHECK(joined.T == whole.T);
+    }
+}
+
+TEST_CASE("a chunked read from a stream names it in messages; ids are unique within a chunk") {
+    const temp_file file("stream_summary.csv", "customer_id,frequency,recency,T\na,1,2,3\nb,0,0,3\na,0,0,3\nc,1,4,3\n");
+    std::FILE* stream = std::fopen(file.path().string().c_str(), "rb");
+    REQUIRE(stream != nullptr);
+    {
+        clv::io::summary_csv_reader reader(clv::io::csv_reader(stream, "standard input"), {});
+        clv::customer_table chunk;
+        REQUIRE(reader.next(chunk, 2));
+        CHECK(chunk.ids == std::vector<std::string>{"a", "b"});
+        REQUIRE(reader.next(chunk, 1));  // "a" again, in another chunk: not compared
+        CHECK(chunk.ids == std::vector<std::string>{"a"});
+        CHECK_THROWS_WITH_AS(reader.next(chunk, 2), doctest::Contains("standard input:5:3: field 'recency'"),
+                             invalid_input);
+    }
+    std::fclose(stream);
+    clv::io::summary_csv_reader reader(file.path());
+    clv::customer_table chunk;
+    CHECK_THROWS_WITH_AS(reader.next(chunk, 3), doctest::Contains((file.name() + ":4:1: field 'customer_id'").c_str()),
+                         invalid_input);
+}
+
+TEST_CASE("an empty partition read without a header has no rows") {
+    const temp_file file("partition.csv", "");
+    clv::io::summary_csv_options options;
+    options.csv.header = false;
+    options.csv.allow_empty = true;
+    options.customer_column = "1";
+    options.frequency_column = "2";
+    options.recency_column = "3";
+    options.T_column = "4";
+    clv::io::summary_csv_reader reader(file.path(), options);
+    clv::customer_table chunk;
+    CHECK_FALSE(reader.next(chunk, 10));
 }

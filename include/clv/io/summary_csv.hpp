@@ -15,8 +15,8 @@
 #include <ostream>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <utility>
+#include <vector>
 
 namespace clv::io {
 
@@ -38,48 +38,99 @@ struct summary_csv_options {
     csv_options csv;  ///< delimiter, header
 };
 
-/// Reads a summary file into a `customer_table`. Every value is parsed with `parse_number` and every
-/// row checked with `validate_customer_row` (and ids must be unique), each error naming
-/// file:line:column, the field and the value.
-inline customer_table read_summary_csv(const std::filesystem::path& path, const summary_csv_options& options = {}) {
-    csv_reader reader(path, options.csv);
-    constexpr std::size_t absent = static_cast<std::size_t>(-1);
-    const auto& names = reader.columns();
-    const bool has_ids = !options.customer_column_optional ||
-                         std::find(names.begin(), names.end(), options.customer_column) != names.end();
-    const std::size_t id = has_ids ? reader.column_index(options.customer_column) : absent;
-    const std::size_t frequency = reader.column_index(options.frequency_column);
-    const std::size_t recency = reader.column_index(options.recency_column);
-    const std::size_t T = reader.column_index(options.T_column);
-    std::size_t monetary = absent;
-    for (std::size_t i = 0; i < reader.columns().size(); ++i) {
-        if (!options.monetary_value_column.empty() && reader.columns()[i] == options.monetary_value_column) monetary = i;
-    }
-    const std::size_t weight = options.weight_column.empty() ? absent : reader.column_index(options.weight_column);
+/// Reads a customer summary in chunks of at most a given number of customers, from a file or from
+/// a stream such as standard input, checking each row as it comes: every value with
+/// `parse_number`, every row with `validate_customer_row`, ids unique within what one `next` call
+/// returns (`unique_id_check`), each error naming file:line:column, the field and the value. Memory is
+/// that of one chunk whatever the length of the input, so a scoring filter (`clv predict --input -`)
+/// runs in constant memory over a partition of any size.
+class summary_csv_reader {
+public:
+    /// Reads the file at `path` (`options.csv` gives its layout).
+    explicit summary_csv_reader(const std::filesystem::path& path, const summary_csv_options& options = {})
+        : summary_csv_reader(csv_reader(path, options.csv), options) {}
 
-    customer_table table;
-    std::unordered_set<std::string> seen;
-    csv_row row;
-    while (reader.next(row)) {
-        auto number = [&](std::size_t column) {
-            return parse_number(row[column], reader.columns()[column], [&] { return row.where(column); });
-        };
-        auto number_or = [&](std::size_t column, double otherwise) {
-            return column == absent ? otherwise : number(column);
-        };
-        const customer_row values{number(frequency), number(recency), number(T), number_or(monetary, 0.0),
-                                  number_or(weight, 1.0)};
-        validate_customer_row(values, [&](std::string_view field) {
-            const std::size_t column = field == "frequency" ? frequency : field == "recency" ? recency
-                                     : field == "T" ? T : field == "weight" ? weight : monetary;
-            return column == absent ? source_location{path.string(), row.line(), 0} : row.where(column);
-        });
-        std::string customer = has_ids ? std::string(row[id]) : std::to_string(table.size() + 1);
-        if (has_ids && !customer.empty() && !seen.insert(customer).second)
-            throw invalid_input(options.customer_column, customer, "duplicate customer id", row.where(id));
-        table.push_back(std::move(customer), values);
+    /// Reads what `reader` reads (a file or a stream); its header names the columns. An input without
+    /// any record (`csv_options::allow_empty`) has no rows.
+    summary_csv_reader(csv_reader reader, const summary_csv_options& options)
+        : reader_(std::move(reader)), options_(options) {
+        const auto& names = reader_.columns();
+        if (names.empty()) return;  // an empty input, allowed: no columns to look up
+        const bool has_ids = !options.customer_column_optional ||
+                             std::find(names.begin(), names.end(), options.customer_column) != names.end();
+        if (has_ids) id_ = reader_.column_index(options.customer_column);
+        frequency_ = reader_.column_index(options.frequency_column);
+        recency_ = reader_.column_index(options.recency_column);
+        T_ = reader_.column_index(options.T_column);
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            if (!options.monetary_value_column.empty() && names[i] == options.monetary_value_column) monetary_ = i;
+            if (i != id_) carried_columns_.push_back(names[i]);
+        }
+        if (!options.weight_column.empty()) weight_ = reader_.column_index(options.weight_column);
     }
-    if (table.empty()) throw invalid_input("", "", "no data rows: the summary is empty", {path.string()});
+
+    /// Replaces `chunk` by the next customers, at most `max_rows` of them; false when none are
+    /// left. Rows without an id column are numbered by their data row (1, 2, ...) across chunks.
+    /// With `carried`, it receives the text of the `carried_columns()` of each row, row after row.
+    bool next(customer_table& chunk, std::size_t max_rows, std::vector<std::string>* carried = nullptr) {
+        chunk.clear();
+        if (carried) carried->clear();
+        if (reader_.columns().empty()) return false;
+        lines_.clear();
+        while (chunk.size() < max_rows && reader_.next(row_)) {
+            auto number = [&](std::size_t column) {
+                return parse_number(row_[column], reader_.columns()[column], [&] { return row_.where(column); });
+            };
+            auto number_or = [&](std::size_t column, double otherwise) {
+                return column == absent ? otherwise : number(column);
+            };
+            const customer_row values{number(frequency_), number(recency_), number(T_), number_or(monetary_, 0.0),
+                                      number_or(weight_, 1.0)};
+            validate_customer_row(values, [&](std::string_view field) {
+                const std::size_t column = field == "frequency" ? frequency_ : field == "recency" ? recency_
+                                         : field == "T" ? T_ : field == "weight" ? weight_ : monetary_;
+                return column == absent ? source_location{reader_.file_name(), row_.line(), 0} : row_.where(column);
+            });
+            ++rows_read_;
+            chunk.push_back(id_ != absent ? std::string(row_[id_]) : std::to_string(rows_read_), values);
+            lines_.push_back(row_.line());
+            if (carried)
+                for (std::size_t i = 0; i < row_.size(); ++i)
+                    if (i != id_) carried->emplace_back(row_[i]);
+        }
+        // Once per chunk rather than per row: the hash table is sized once and probed ahead.
+        if (id_ != absent)
+            if (const auto i = unique_id_check{}.first_repeat(chunk.ids))
+                throw invalid_input(options_.customer_column, chunk.ids[*i], "duplicate customer id",
+                                    {reader_.file_name(), lines_[*i], id_ + 1});
+        return !chunk.empty();
+    }
+
+    /// Every column but the customer id column, in file order: what `next` carries.
+    [[nodiscard]] const std::vector<std::string>& carried_columns() const noexcept { return carried_columns_; }
+    /// The input's name in messages (its path, or the stream's name).
+    [[nodiscard]] const std::string& source() const noexcept { return reader_.file_name(); }
+    /// Data rows read so far.
+    [[nodiscard]] std::size_t rows_read() const noexcept { return rows_read_; }
+
+private:
+    static constexpr std::size_t absent = static_cast<std::size_t>(-1);
+    csv_reader reader_;
+    summary_csv_options options_;
+    std::size_t id_ = absent, frequency_ = absent, recency_ = absent, T_ = absent, monetary_ = absent, weight_ = absent;
+    std::vector<std::string> carried_columns_;
+    csv_row row_;
+    std::vector<std::size_t> lines_;  // file line of each row of the chunk, for messages
+    std::size_t rows_read_ = 0;
+};
+
+/// Reads a summary file into a `customer_table`: `summary_csv_reader` with the whole file as one
+/// chunk, so ids are unique in the file. Throws `invalid_input` for a file without data rows.
+inline customer_table read_summary_csv(const std::filesystem::path& path, const summary_csv_options& options = {}) {
+    summary_csv_reader reader(path, options);
+    customer_table table;
+    if (!reader.next(table, static_cast<std::size_t>(-1)))
+        throw invalid_input("", "", "no data rows: the summary is empty", {path.string()});
     return table;
 }
 
