@@ -105,6 +105,16 @@ TEST_CASE("json refuses everything outside the grammar, with line and column") {
     CHECK(contains(parse_error(""), "unexpected end"));
     CHECK(contains(parse_error("tru"), "unexpected character 't'"));
     CHECK(contains(parse_error(std::string(100000, '[')), "nested more than"));
+    // Text that is not UTF-8 (RFC 8259 section 8.1; RFC 3629 section 4 for what is well formed):
+    // a stray continuation byte, a lead byte cut short, overlong forms, surrogates, > U+10FFFF.
+    for (const std::string bad : {"\"co\xf6" "ariance\"", "\"\x80\"", "\"\xc3\"", "\"\xc0\xaf\"", "\"\xe0\x80\xaf\"",
+                                  "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"", "\"\xf8\x88\x80\x80\x80\"", "{\"\xff\": 1}"}) {
+        CAPTURE(bad);
+        CHECK(contains(parse_error(bad), "not UTF-8"));
+    }
+    // Well-formed multi-byte text (2, 3 and 4 bytes, and the largest code point) reads back unchanged.
+    const std::string good = "\"\xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e \xf4\x8f\xbf\xbf\"";
+    CHECK(json::parse(good).dump() == good);
 }
 
 TEST_CASE("time units are numbers of days") {
