@@ -13,6 +13,7 @@
 #pragma once
 
 #include <clv/core/calendar.hpp>
+#include <clv/core/detail/utf8.hpp>
 #include <clv/core/errors.hpp>
 #include <clv/data/summarize.hpp>
 #include <clv/io/summary_csv.hpp>
@@ -21,7 +22,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace clv {
 
@@ -65,22 +65,13 @@ inline std::string quote_sql_identifier(std::string_view name, sql_dialect diale
         if (byte < 0x20 || byte == 0x7f)
             throw invalid_input(field, std::string(name), "a name cannot hold a control character (byte " +
                                                               std::to_string(byte) + " at " + std::to_string(i + 1) + ")");
-        // UTF-8: a lead byte and its continuation bytes, shortest form, no surrogates, <= U+10FFFF.
-        const std::size_t length = byte < 0x80 ? 1 : byte >= 0xc2 && byte <= 0xdf ? 2 : byte >= 0xe0 && byte <= 0xef ? 3
-                                                 : byte >= 0xf0 && byte <= 0xf4 ? 4 : 0;
-        bool valid = length != 0 && i + length <= name.size();
-        for (std::size_t k = 1; valid && k < length; ++k) valid = (static_cast<unsigned char>(name[i + k]) & 0xc0) == 0x80;
-        if (valid && length > 2) {
-            const auto second = static_cast<unsigned char>(name[i + 1]);
-            valid = !(byte == 0xe0 && second < 0xa0) && !(byte == 0xed && second > 0x9f) &&
-                    !(byte == 0xf0 && second < 0x90) && !(byte == 0xf4 && second > 0x8f);
-        }
-        if (!valid) throw invalid_input(field, std::string(name), "not valid UTF-8 at byte " + std::to_string(i + 1));
+        const std::size_t length = detail::utf8_sequence_length(name, i);
+        if (length == 0) throw invalid_input(field, std::string(name), "not valid UTF-8 at byte " + std::to_string(i + 1));
         i += length;
     }
-    const bool backtick = dialect == sql_dialect::sqlite || dialect == sql_dialect::spark || dialect == sql_dialect::bigquery;
     if (dialect == sql_dialect::bigquery && name.find_first_of("`\\") != std::string_view::npos)
         throw invalid_input(field, std::string(name), "a BigQuery name cannot hold a backtick or a backslash");
+    const bool backtick = dialect == sql_dialect::sqlite || dialect == sql_dialect::spark || dialect == sql_dialect::bigquery;
     const char quote = backtick ? '`' : '"';
     std::string quoted(1, quote);
     for (const char c : name) {
