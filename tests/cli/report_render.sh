@@ -10,7 +10,8 @@ here=$(cd "$(dirname "$0")/../.." && pwd); demo=$here/examples/data
 w=$(mktemp -d); trap 'rm -rf "$w"' EXIT
 "$clv" report --transactions "$demo/demo_transactions.csv" --customer-col customer_id --date-col date --amount-col amount \
   --time-unit week --calibration-end 2024-09-29 --product-col category --attributes "$demo/demo_attributes.csv" \
-  --survey "$demo/demo_survey.csv" --margin 0.3 --output "$w/report.html" 2>"$w/err" \
+  --survey "$demo/demo_survey.csv" --margin 0.3 --contractual "$demo/demo_subscriptions.csv" --contract-period month \
+  --margin-per-period 9.5 --output "$w/report.html" 2>"$w/err" \
   || { echo "FAIL: clv report: $(head -c 300 "$w/err")"; exit 1; }
 "$here/scripts/render-report.sh" "$w/report.html" "$w/report.png" 1024 1400 >/dev/null 2>"$w/render.err"; rc=$?
 if [ $rc -eq 3 ]; then

@@ -13,7 +13,9 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -27,9 +29,9 @@ namespace report_detail {
 
 struct arguments {
     summarize_detail::arguments log;  // the log options of clv summarize
-    std::string attributes, survey, product_column, model;
+    std::string attributes, survey, product_column, model, contractual, contract_period = "year";
     double margin = 1;
-    std::optional<double> discount_rate, annual_discount_rate;
+    std::optional<double> discount_rate, annual_discount_rate, margin_per_period;
 };
 
 inline void run(const arguments& a) {
@@ -55,9 +57,13 @@ inline void run(const arguments& a) {
     s.discount_rate = a.discount_rate;
     if (a.annual_discount_rate) s.annual_discount_rate = *a.annual_discount_rate;
     s.model = a.model;
+    s.contractual = a.contractual;
+    s.contract_period = clv::time_unit::parse(a.contract_period, "--contract-period");
+    s.margin_per_period = a.margin_per_period;
     std::vector<std::filesystem::path> inputs{a.log.input};
     if (!a.attributes.empty()) inputs.emplace_back(a.attributes);
     if (!a.survey.empty()) inputs.emplace_back(a.survey);
+    if (!a.contractual.empty()) inputs.emplace_back(a.contractual);
     clv::io::check_output_is_not_input(a.log.output, inputs, "--output");
 
     const bool terminal = ::isatty(STDERR_FILENO) == 1;
@@ -65,7 +71,9 @@ inline void run(const arguments& a) {
     auto progress = [&](const std::string& stage) {
         if (!terminal) return;
         const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-        std::cerr << "clv report [" << clv::io::format_number(elapsed.count(), 2) << " s] " << stage << "\n";
+        std::array<char, 32> seconds{};
+        std::snprintf(seconds.data(), seconds.size(), "%.2f", elapsed.count());
+        std::cerr << "clv report [" << seconds.data() << " s] " << stage << "\n";
     };
     const clv::customer_report report = clv::build_customer_report(s, progress);
     progress("writing " + a.log.output);
@@ -83,7 +91,8 @@ inline void add_report_command(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand(
         "report", "The whole analysis of a transaction log as one self-contained HTML page: model comparison, holdout "
                   "check, tracking, P(alive), customer value, churn and value at risk, cohorts, growth levers; profiles, "
-                  "potential, cross-sell and satisfaction when attributes, products or a survey are given");
+                  "potential, cross-sell and satisfaction when attributes, products or a survey are given; retention "
+                  "curves of contractual customers with --contractual");
     cmd->add_option("--transactions", log.input, "transaction log file (one row per purchase), as clv summarize --input")->required();
     cmd->add_option("--customer-col", log.customer_column, "customer id column (name, or 1-based number with --no-header)")->required();
     cmd->add_option("--date-col", log.date_column, "purchase date column")->required();
@@ -105,6 +114,13 @@ inline void add_report_command(CLI::App& app) {
     cmd->add_option("--annual-discount-rate", a->annual_discount_rate, "annual discount rate (default 0.1)")
         ->check(non_negative_number())
         ->excludes(rate);
+    cmd->add_option("--contractual", a->contractual,
+                    "contractual customers for the retention curves: period,active[,cohort] counts or tenure,churned[,weight] "
+                    "rows, as clv fit --model sbg reads");
+    cmd->add_option("--contract-period", a->contract_period, "length of one contract period: day, week, month, year or a number of days")
+        ->capture_default_str();
+    cmd->add_option("--margin-per-period", a->margin_per_period, "contractual margin per customer and period (values the active customers)")
+        ->check(non_negative_number());
     cmd->add_option("--model", a->model, "transaction model: bgnbd, pnbd or mbgnbd (default: the best by AIC)")
         ->check(CLI::IsMember({"bgnbd", "pnbd", "mbgnbd"}));
     cmd->add_option("--output", log.output, "HTML file to write (atomically, never over an input)")->required();

@@ -3,7 +3,8 @@
 // calibration/holdout split -> BG/NBD, Pareto/NBD and MBG/NBD compared by AIC -> the chosen model
 // and Gamma-Gamma fitted on the whole period -> values, diagnostics and the business analyses
 // (value concentration and profiles, churn and value at risk, potential and cross-sell,
-// satisfaction, cohorts, growth levers). The result holds plain tables; clv/io/customer_report_html.hpp
+// satisfaction, cohorts, growth levers); given contractual data as well, the retention curves of
+// the sBG model (analysis/contractual_retention.hpp). The result holds plain tables; clv/io/customer_report_html.hpp
 // turns it into the HTML page. Nothing is computed here that a library function computes: this
 // header only decides what to run on what and collects the results.
 #pragma once
@@ -11,6 +12,7 @@
 #include <clv/analysis/attributes.hpp>
 #include <clv/analysis/churn_risk.hpp>
 #include <clv/analysis/cohorts.hpp>
+#include <clv/analysis/contractual_retention.hpp>
 #include <clv/analysis/growth_levers.hpp>
 #include <clv/analysis/matrix.hpp>
 #include <clv/analysis/model_comparison.hpp>
@@ -18,6 +20,8 @@
 #include <clv/analysis/satisfaction.hpp>
 #include <clv/analysis/tracking.hpp>
 #include <clv/analysis/value_analysis.hpp>
+#include <clv/core/time_unit.hpp>
+#include <clv/io/contractual_csv.hpp>
 #include <clv/io/transaction_log.hpp>
 #include <clv/models/bg_nbd.hpp>
 #include <clv/models/gamma_gamma.hpp>
@@ -52,6 +56,11 @@ struct customer_report_settings {
     std::string model;                 ///< "bgnbd", "pnbd", "mbgnbd"; empty: the best by AIC
     double horizon_days = 365.25;      ///< churn forecast and next-period purchases: one year
     double top_fraction = 0.1;         ///< the "most valuable" group
+    /// Contractual file (`period,active[,cohort]` cohort counts or `tenure,churned[,weight]`
+    /// customers, io/contractual_csv.hpp); empty: no retention section.
+    std::filesystem::path contractual;
+    time_unit contract_period{time_unit::days_per_year, "year"};  ///< length of one contract period
+    std::optional<double> margin_per_period;  ///< contractual margin per customer and period; none: lifetimes only
 
     void validate() const {
         if (transactions.empty()) throw invalid_input("transactions", "", "no transaction log given");
@@ -62,6 +71,12 @@ struct customer_report_settings {
             throw invalid_input("discount rate", to_message_string(*discount_rate), "must be a finite number >= 0");
         if (!(horizon_days > 0) || !std::isfinite(horizon_days))
             throw invalid_input("horizon", to_message_string(horizon_days), "must be a finite number of days > 0");
+        if (!(contract_period.days > 0) || !std::isfinite(contract_period.days))
+            throw invalid_input("contract period", to_message_string(contract_period.days), "must be a finite number of days > 0");
+        if (margin_per_period && contractual.empty())
+            throw invalid_input("margin per period", to_message_string(*margin_per_period), "is the margin of contractual customers: give the contractual file too");
+        if (margin_per_period && (!(*margin_per_period >= 0) || !std::isfinite(*margin_per_period)))
+            throw invalid_input("margin per period", to_message_string(*margin_per_period), "must be a finite number >= 0");
     }
 };
 
@@ -138,10 +153,17 @@ struct customer_report {
     std::vector<std::vector<score_band_row>> score_bands;
     std::optional<attribute_regression> value_on_scores;
 
+    // Contractual customers
+    std::optional<contractual_retention> retention;
+    std::vector<cohort_curve> retention_cohorts;  ///< observed counts per cohort (cohort-count files)
+    std::string contractual_source;
+    time_unit contract_period;
+
     std::vector<std::string> notes;
 };
 
-/// Called with a short description of each stage as it starts (the program shows it on a terminal).
+/// Called with a short description of each stage as it starts or ends, with the rows read and the
+/// fits' iterations (the program shows it on a terminal).
 using report_progress = std::function<void(const std::string&)>;
 
 namespace detail {
@@ -155,6 +177,12 @@ void optional_analysis(customer_report& r, const std::string& what, F&& run) {
     } catch (const invalid_input& e) {
         r.notes.push_back(what + " left out: " + e.what());
     }
+}
+
+/// "BG/NBD: 14 iterations, converged" (or "not converged: why"): the end of a fit, for the progress.
+inline std::string fit_progress(const std::string& model, int iterations, bool converged, const std::string& status) {
+    return model + ": " + std::to_string(iterations) + (iterations == 1 ? " iteration, " : " iterations, ") +
+           (converged ? std::string("converged") : "not converged (" + status + ")");
 }
 
 /// The customers' purchase days and products, from a second pass over the log (the summary keeps
@@ -276,6 +304,7 @@ void run_model_part(customer_report& r, const customer_report_settings& s, const
         r.transaction_model.status = fit.status;
         r.transaction_model.iterations = fit.iterations;
         r.transaction_model.log_likelihood = fit.log_likelihood;
+        progress(fit_progress(std::string(M::name) + " on the whole period", fit.iterations, fit.converged, fit.status));
     }
     if (!r.transaction_model.converged)
         r.notes.push_back("The " + std::string(M::name) + " fit did not converge (" + r.transaction_model.status +
@@ -312,7 +341,7 @@ void run_model_part(customer_report& r, const customer_report_settings& s, const
             scenario.dropout_reduction = 0.1;
             scenario.order_value_increase = 0.1;
             scenario.frequency_increase = 0.1;
-            r.growth = growth_levers(r.customers, purchases, spend, r.valuation, scenario);
+            r.growth = growth_levers(r.customers, purchases, spend, r.valuation, scenario, r.values);
         });
     };
     if (s.log.amount_column.empty()) {
@@ -334,6 +363,7 @@ void run_model_part(customer_report& r, const customer_report_settings& s, const
         for (std::size_t k = 0; k < values.size(); ++k)
             summary.params.emplace_back(std::string(gamma_gamma<double>::parameter_names[k]), values[k]);
         r.spend_model = summary;
+        progress(fit_progress("Gamma-Gamma", f.iterations, f.converged, f.status));
         r.spend_description = "Value per purchase from the Gamma-Gamma spend model (repeat buyers: their own mean "
                               "shrunk towards the population mean; others: the population mean).";
         if (spend_fit->correlation_warning)
@@ -354,11 +384,52 @@ void run_model_part(customer_report& r, const customer_report_settings& s, const
     value_with(own_mean_spend(weight > 0 ? total / weight : 0.0));
 }
 
+/// Observed retention for the cohort tables: per customer of the whole period, whether they bought
+/// in the holdout period (`retained_in_holdout` of the calibration summary, matched by id). Empty
+/// without a holdout, or when some customers were acquired after the calibration end (they have
+/// no calibration period to be retained from).
+inline std::vector<bool> retained_after_calibration(const customer_report& r) {
+    if (!r.calibration || r.calibration->size() != r.customers.size()) return {};
+    const std::vector<bool> in_calibration = retained_in_holdout(*r.calibration);
+    const customer_index index(*r.calibration);
+    std::vector<bool> out(r.customers.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const auto c = index.find(r.customers.ids[i]);
+        if (!c) return {};
+        out[i] = in_calibration[*c];
+    }
+    return out;
+}
+
+/// The retention section: the contractual file read (its errors are the user's: they stop the
+/// report), the sBG fitted and the active customers valued at the report's discount rate over one
+/// contract period, (1 + d) = e^(delta x period length).
+inline void run_contractual_part(customer_report& r, const customer_report_settings& s, const report_progress& progress) {
+    progress("reading contractual data " + s.contractual.string());
+    const io::contractual_data data = io::read_contractual_csv(s.contractual);
+    r.contractual_source = s.contractual.filename().string();
+    r.contract_period = s.contract_period;
+    r.retention_cohorts = data.cohorts;
+    contractual_retention_options options;
+    options.discount_rate = std::expm1(r.valuation.discount.rate * s.contract_period.days / r.unit_days);
+    options.margin_per_period = s.margin_per_period;
+    progress("fitting sBG to " + std::to_string(data.table.size()) + " contractual rows");
+    optional_analysis(r, "The retention curve", [&] {
+        r.retention = analyse_contractual_retention(data.table, options);
+        const auto& fit = r.retention->fit;
+        progress(fit_progress("sBG", fit.iterations, fit.converged, fit.status));
+        if (!fit.converged)
+            r.notes.push_back("The sBG fit of " + r.contractual_source + " failed (" + fit.status +
+                              "); the retention section shows the observed curves only");
+    });
+}
+
 }  // namespace detail
 
 /// Runs the whole analysis (see the header comment). Throws `invalid_input` for unusable inputs:
 /// a log that cannot be summarised, attribute or survey files whose ids match no customer, an
-/// empty product cell, a model name that is not one of the three.
+/// empty product cell, a model name that is not one of the three, a contractual file that cannot
+/// be read.
 inline customer_report build_customer_report(const customer_report_settings& s, const report_progress& progress_callback = {}) {
     s.validate();
     const report_progress progress = progress_callback ? progress_callback : [](const std::string&) {};
@@ -372,10 +443,12 @@ inline customer_report build_customer_report(const customer_report_settings& s, 
     whole.summary.calibration_end.reset();
     r.customers = summarize_transactions(s.transactions, whole, &r.log_summary);
     r.observation_end = r.log_summary.observation_end;
+    progress("read " + std::to_string(r.log_summary.rows_used) + " rows: " + std::to_string(r.customers.size()) + " customers");
     if (r.calibration_end) {
-        progress("summarising the calibration period (" + std::to_string(r.log_summary.rows_used) + " rows)");
+        progress("summarising the calibration period");
         r.calibration = summarize_transactions(s.transactions, s.log);
     }
+    progress(s.product_column.empty() ? "reading purchase days" : "reading purchase days and products");
     const detail::log_details log = detail::read_log_details(s, r.customers, r.observation_end);
     r.first_purchase = log.first_purchase;
     r.first_day = *std::min_element(r.first_purchase.begin(), r.first_purchase.end());
@@ -385,13 +458,26 @@ inline customer_report build_customer_report(const customer_report_settings& s, 
     if (!s.attributes.empty()) attributes = detail::join_file(r, s.attributes, r.customers, "Attributes");
     if (!s.survey.empty()) survey = detail::join_file(r, s.survey, r.customers, "Survey");
 
-    progress("fitting BG/NBD, Pareto/NBD and MBG/NBD");
-    r.comparison = compare_models<bg_nbd<>, pareto_nbd<>, mbg_nbd<>>(r.calibration ? *r.calibration : r.customers);
-    const std::string chosen = s.model.empty() ? r.comparison.front().model : s.model;
-    r.model_chosen_by_aic = s.model.empty();
     r.valuation.gross_margin = s.gross_margin;
     r.valuation.discount.rate = s.discount_rate ? *s.discount_rate : continuous_rate_from_annual(s.annual_discount_rate, r.unit_days);
     if (r.valuation.discount.rate == 0) r.valuation.discount.horizon = 3 * 365.25 / r.unit_days;  // undiscounted: 3 years
+    if (!s.contractual.empty()) detail::run_contractual_part(r, s, progress);
+
+    const customer_table& fitted = r.calibration ? *r.calibration : r.customers;
+    auto assess = [&]<class M>(const char* label, int k) {
+        progress("fitting " + std::string(label) + " (" + std::to_string(k) + " of 3) to " + std::to_string(fitted.size()) +
+                 (r.calibration ? " customers' calibration periods" : " customers"));
+        r.comparison.push_back(assess_model<M>(fitted));
+        const auto& a = r.comparison.back();
+        progress(std::string(label) + ": " + (a.converged ? "converged" : "not converged (" + a.status + ")") +
+                 ", log-likelihood " + to_message_string(std::round(a.log_likelihood * 100) / 100));
+    };
+    assess.template operator()<bg_nbd<>>("BG/NBD", 1);
+    assess.template operator()<pareto_nbd<>>("Pareto/NBD", 2);
+    assess.template operator()<mbg_nbd<>>("MBG/NBD", 3);
+    rank_models(r.comparison);
+    const std::string chosen = s.model.empty() ? r.comparison.front().model : s.model;
+    r.model_chosen_by_aic = s.model.empty();
     detail::with_report_model(chosen, [&]<class M>() { detail::run_model_part<M>(r, s, log, progress); });
 
     progress("value, cohorts and profiles");
@@ -404,7 +490,8 @@ inline customer_report build_customer_report(const customer_report_settings& s, 
                                    r.customers.monetary_value[i], r.values.probability_alive[i], r.values.expected_spend[i],
                                    r.values.clv[i]});
     }
-    r.cohorts = cohort_summary(acquisition_months(r.first_purchase), r.values.probability_alive, r.values.clv);
+    const std::vector<bool> retained = detail::retained_after_calibration(r);
+    r.cohorts = cohort_summary(acquisition_months(r.first_purchase), r.values.probability_alive, r.values.clv, retained);
 
     const product_purchases* products = s.product_column.empty() ? nullptr : &log.products;
     if (products && products->product.empty()) throw invalid_input(s.product_column, "", "no product lines were read", {r.source});
@@ -418,7 +505,7 @@ inline customer_report build_customer_report(const customer_report_settings& s, 
             detail::optional_analysis(r, "The cohort table by " + r.potential_segment, [&] {
                 r.cohort_attribute = r.potential_segment;
                 r.cohorts_by_attribute =
-                    cohort_summary(attributes->column(r.potential_segment).labels, r.values.probability_alive, r.values.clv);
+                    cohort_summary(attributes->column(r.potential_segment).labels, r.values.probability_alive, r.values.clv, retained);
             });
         detail::optional_analysis(r, "The at-risk profile",
                                   [&] { r.at_risk_profile = profile_groups(*attributes, r.at_risk.at_risk); });
@@ -455,9 +542,11 @@ inline customer_report build_customer_report(const customer_report_settings& s, 
     }
     if (survey) {
         progress("satisfaction and loyalty");
-        const std::vector<customer_measure> measures{{"P(alive)", r.values.probability_alive},
-                                                     {"expected purchases next year", r.next_year_purchases},
-                                                     {"CLV", r.values.clv}};
+        std::vector<customer_measure> measures{{"P(alive)", r.values.probability_alive},
+                                               {"expected purchases next year", r.next_year_purchases},
+                                               {"CLV", r.values.clv}};
+        const std::vector<double> bought_in_holdout(retained.begin(), retained.end());  // observed retention, 0 or 1
+        if (!retained.empty()) measures.insert(measures.begin() + 1, {"bought in holdout", bought_in_holdout});
         r.score_correlations = score_correlations(*survey, measures);
         for (const auto& c : survey->columns)
             if (c.numeric && r.score_bands.size() < 4)

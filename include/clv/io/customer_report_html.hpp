@@ -86,13 +86,16 @@ inline std::vector<std::string> profile_blocks(const group_profile& p, const std
         blocks.push_back(render_table(t));
     }
     if (!p.numeric.empty()) {
-        html_table t{"Attributes: means", {"attribute", group + " mean", rest + " mean", "difference", "p-value"},
-                     {false, true, true, true, true}, {}};
+        html_table t{"Attributes: means and medians (the test compares the means)",
+                     {"attribute", group + " mean", rest + " mean", "difference", "p-value", group + " median", rest + " median"},
+                     {false, true, true, true, true, true, true}, {}};
         for (const auto& row : p.numeric)
             t.rows.push_back({row.attribute, with_interval(row.group_mean.mean, row.group_mean.lower, row.group_mean.upper),
                               with_interval(row.rest_mean.mean, row.rest_mean.lower, row.rest_mean.upper),
                               with_interval(row.difference.difference, row.difference.lower, row.difference.upper),
-                              p_value(row.difference.p_value)});
+                              p_value(row.difference.p_value),
+                              with_interval(row.group_median.estimate, row.group_median.lower, row.group_median.upper),
+                              with_interval(row.rest_median.estimate, row.rest_median.lower, row.rest_median.upper)});
         blocks.push_back(render_table(t));
     }
     return blocks;
@@ -302,17 +305,23 @@ inline report_section churn_section(const customer_report& r) {
 }
 
 inline html_table cohort_table_html(const cohort_table& c, const std::string& first) {
+    const bool observed = !c.rows.empty() && std::isfinite(c.rows.front().retention.estimate);
     html_table t{"", {first, "customers", "mean P(alive)", "mean CLV (95 % interval)", "total CLV", "share of value"}, {false, true, true, true, true, true}, {}};
-    for (const auto& row : c.rows)
+    if (observed) t.header.insert(t.header.begin() + 3, "bought in holdout (95 % interval)"), t.numeric.push_back(true);
+    for (const auto& row : c.rows) {
         t.rows.push_back({row.cohort, count(static_cast<double>(row.customers)), pct(row.probability_alive.mean),
                           with_interval(row.clv.mean, row.clv.lower, row.clv.upper), num(row.total_clv), pct(row.value_share)});
+        if (observed)
+            t.rows.back().insert(t.rows.back().begin() + 3, with_interval(row.retention.estimate, row.retention.lower, row.retention.upper, true));
+    }
     return t;
 }
 
 inline report_section cohort_section(const customer_report& r) {
     report_section s{"cohorts", "Cohorts", "Customers grouped by the month of their first purchase (and by " +
                                                (r.cohort_attribute.empty() ? std::string("channel, when attributes are given") : r.cohort_attribute) +
-                                               "): compare how many are still active and what each is worth.", {}, {}};
+                                               "): compare how many are still active (expected: mean P(alive); observed, "
+                                               "with a holdout: the share who bought after the calibration end) and what each is worth.", {}, {}};
     std::vector<std::string> labels;
     svg::bar_series mean{"Mean CLV", {}};
     for (const auto& row : r.cohorts.rows) labels.push_back(row.cohort), mean.values.push_back(row.clv.mean);
@@ -400,6 +409,121 @@ inline report_section satisfaction_section(const customer_report& r) {
     return s;
 }
 
+/// A contract period in words: "years" for the named units, "periods of 14 days" otherwise.
+inline std::string period_name(const time_unit& period, bool plural = true) {
+    const bool named = period.name == "day" || period.name == "week" || period.name == "month" || period.name == "year";
+    if (named) return plural ? period.name + "s" : period.name;
+    return (plural ? "periods of " : "period of ") + format_number(period.days) + " days";
+}
+
+inline report_section retention_section(const customer_report& r) {
+    const auto& c = *r.retention;
+    const std::string periods = period_name(r.contract_period);
+    report_section s{"retention", "Retention of contractual customers",
+                     "The share of the customers still subscribed after each renewal (left) and the share of those reaching a "
+                     "renewal who renew (right), observed against the shifted-beta-geometric model (FH 2007); after the "
+                     "data ends the model projects (dashed). Retention rises with tenure because the customers most "
+                     "likely to cancel leave first.", {}, {}};
+    // Observed: the pooled product-limit curve, or each cohort's own when the file has a few.
+    std::vector<svg::line_series> survival, retention;
+    const bool per_cohort = r.retention_cohorts.size() >= 2 && r.retention_cohorts.size() <= 4;
+    if (per_cohort) {
+        for (const auto& cohort : r.retention_cohorts) {
+            svg::line_series sv{"Observed " + cohort.cohort, {}, {}, false, true}, rt = sv;
+            for (std::size_t t = 0; t <= cohort.last_period(); ++t) {
+                sv.x.push_back(static_cast<double>(t)), sv.y.push_back(cohort.survival(t));
+                if (t > 0) rt.x.push_back(static_cast<double>(t)), rt.y.push_back(cohort.retention(t));
+            }
+            survival.push_back(sv), retention.push_back(rt);
+        }
+    } else {
+        svg::line_series sv{"Observed", {0}, {1}, false, true}, rt{"Observed", {}, {}, false, true};
+        for (const auto& p : c.observed) {
+            sv.x.push_back(p.period), sv.y.push_back(p.survival);
+            rt.x.push_back(p.period), rt.y.push_back(p.retention);
+        }
+        survival.push_back(sv), retention.push_back(rt);
+    }
+    std::vector<svg::marker_line> markers;
+    if (c.fit.converged) {
+        const std::string model_colour = "#222222";  // the model in black over the coloured observations
+        svg::line_series fitted_s{"sBG model", {0}, {1}, false, false, model_colour}, projected_s{"sBG projection", {}, {}, true, false, model_colour};
+        svg::line_series fitted_r{"sBG model", {}, {}, false, false, model_colour}, projected_r{"sBG projection", {}, {}, true, false, model_colour};
+        for (const auto& p : c.projected) {
+            const bool fitted = p.period <= c.longest_tenure;
+            auto& sv = fitted ? fitted_s : projected_s;
+            auto& rt = fitted ? fitted_r : projected_r;
+            if (!fitted && sv.x.empty()) {  // the projection starts where the fit ends
+                sv.x.push_back(fitted_s.x.back()), sv.y.push_back(fitted_s.y.back());
+                if (!fitted_r.x.empty()) rt.x.push_back(fitted_r.x.back()), rt.y.push_back(fitted_r.y.back());
+            }
+            sv.x.push_back(p.period), sv.y.push_back(static_cast<double>(p.survival));
+            rt.x.push_back(p.period), rt.y.push_back(static_cast<double>(p.retention));
+        }
+        survival.push_back(fitted_s), retention.push_back(fitted_r);
+        if (!projected_s.x.empty()) survival.push_back(projected_s), retention.push_back(projected_r);
+        markers.push_back({c.longest_tenure, "end of data"});
+    }
+    svg::frame sf = chart("Customers still active", "Time since acquisition", periods, "Still active", "share of the cohort",
+                          svg::number_style::percent);
+    sf.y.min = 0, sf.y.max = 1;
+    svg::frame rf = chart("Renewal rate", "Renewal at the end of period", periods, "Renewing", "share of those due",
+                          svg::number_style::percent);
+    double lowest = 1;  // the renewal axis from a round share below the lowest rate, so that its rise shows
+    for (const auto& series : retention)
+        for (double v : series.y) lowest = std::min(lowest, v);
+    rf.y.min = std::min(0.9, std::floor(lowest * 10) / 10), rf.y.max = 1;
+    s.blocks.push_back(figure_pair(svg::line_chart(sf, survival, markers), svg::line_chart(rf, retention, markers)));
+
+    std::string data_note = count(c.customers) + " customers in " + r.contractual_source;
+    if (r.retention_cohorts.size() > 1) data_note += " (" + std::to_string(r.retention_cohorts.size()) + " cohorts, pooled for the fit)";
+    data_note += ", " + count(c.active) + " of them still active; the longest observed tenure is " + format_number(c.longest_tenure) + " " + periods + ".";
+    s.blocks.push_back(paragraph(data_note));
+    if (!c.fit.converged) return s;
+
+    const auto& f = c.fit;
+    html_table p{"sBG model (fitted to all " + count(c.customers) + " customers)", {"quantity", "estimate", "standard error"}, {false, true, true}, {}};
+    p.rows.push_back({"alpha", format_number(f.params.alpha, 4), f.std_errors_available ? format_number(f.std_errors[0], 2) : "n/a"});
+    p.rows.push_back({"beta", format_number(f.params.beta, 4), f.std_errors_available ? format_number(f.std_errors[1], 2) : "n/a"});
+    p.rows.push_back({"mean cancellation probability alpha / (alpha + beta)", pct(f.params.alpha / (f.params.alpha + f.params.beta)), ""});
+    p.rows.push_back({"log-likelihood (" + std::to_string(f.iterations) + " iterations)", num(f.log_likelihood), ""});
+    p.rows.push_back({"expected lifetime of a new customer", c.expected_lifetime ? num(*c.expected_lifetime) + " " + periods
+                                                                                 : "unbounded (alpha <= 1: some customers almost never leave)", ""});
+    p.rows.push_back({"discounted expected lifetime of a new customer (DEL, " + pct(c.discount_rate) + " per " + period_name(r.contract_period, false) + ")",
+                      num(c.del) + " " + periods, ""});
+    if (c.margin_per_period) p.rows.push_back({"value of a new customer (margin x DEL)", num(*c.margin_per_period * c.del), ""});
+    s.blocks.push_back(render_table(p));
+
+    if (!c.active_by_renewals.empty()) {
+        const auto& l = c.lost_next_period;
+        s.blocks.push_back(paragraph("Of the " + count(c.active) + " active customers, " + count(l.expected_lost) + " (95 % interval " +
+                                     count(l.lower) + " to " + count(l.upper) + ") are expected to cancel at their next renewal."));
+        const bool money = c.margin_per_period.has_value();
+        html_table v{"Active customers by renewals made: what each is worth from the next renewal on",
+                     {"renewals made", "customers", "renewal rate next", "DERL (" + periods + ")"}, {true, true, true, true}, {}};
+        if (money) v.header.insert(v.header.end(), {"value per customer", "value"}), v.numeric.insert(v.numeric.end(), {true, true});
+        const shifted_beta_geometric<> model(f.params);
+        constexpr std::size_t shown = 15;
+        for (std::size_t k = 0; k < std::min(shown, c.active_by_renewals.size()); ++k) {
+            const auto& g = c.active_by_renewals[k];
+            std::vector<std::string> row{format_number(g.renewals), count(g.customers), pct(static_cast<double>(model.retention_rate(g.renewals + 1))), num(g.derl)};
+            if (money) row.insert(row.end(), {num(g.value), num(g.value * g.customers)});
+            v.rows.push_back(std::move(row));
+        }
+        std::vector<std::string> total{"all active", count(c.active), "", num(c.total_derl / c.active)};
+        if (money) total.insert(total.end(), {num(c.total_value / c.active), num(c.total_value)});
+        v.rows.push_back(std::move(total));
+        s.blocks.push_back(render_table(v));
+        if (c.active_by_renewals.size() > shown)
+            s.blocks.push_back(paragraph("The table shows the first " + std::to_string(shown) + " of " + std::to_string(c.active_by_renewals.size()) +
+                                         " tenures; the last row covers them all."));
+        s.blocks.push_back(paragraph("DERL is the discounted expected residual lifetime (FH 2010 eq. 6): the renewals still to come, the "
+                                     "next one undiscounted, later ones at " + pct(c.discount_rate) + " per " + period_name(r.contract_period, false) +
+                                     (money ? "; value = margin per period (" + num(*c.margin_per_period) + ") x DERL." : "; give --margin-per-period for values.")));
+    }
+    return s;
+}
+
 }  // namespace report_detail
 
 /// The page of a customer report.
@@ -428,6 +552,9 @@ inline report_page customer_report_page(const customer_report& r) {
     page.sections.push_back(value_section(r));
     page.sections.push_back(churn_section(r));
     page.sections.push_back(cohort_section(r));
+    if (r.retention) page.sections.push_back(retention_section(r));
+    else if (r.contractual_source.empty())
+        page.left_out.push_back("Retention curve of contractual customers: no --contractual file was given.");
     if (r.growth) page.sections.push_back(growth_section(r));
     if (r.potential) page.sections.push_back(potential_section(r));
     if (r.survey) page.sections.push_back(satisfaction_section(r));

@@ -120,6 +120,7 @@ struct line_series {
     std::vector<double> x, y;
     bool dashed = false;
     bool markers = false;
+    std::string colour{};  ///< a CSS colour; empty: the series' place in `palette` (e.g. a fit and its dashed projection share one)
 };
 
 /// A vertical reference line at `x` with a short label (e.g. "calibration end").
@@ -197,8 +198,30 @@ struct plot_area {
     [[nodiscard]] double height() const { return bottom - top; }
 };
 
-inline plot_area area_of(const frame& f, bool legend_row) {
-    return {72.0, legend_row ? 58.0 : 36.0, static_cast<double>(f.width) - 20.0, static_cast<double>(f.height) - 52.0};
+/// Where each legend entry goes: entries flow left to right under the title and wrap to a new row
+/// of 18 pixels when the next would pass the right edge.
+struct legend_layout {
+    std::vector<std::pair<double, int>> place;  ///< (x, row) of each entry's swatch
+    int rows = 0;
+};
+
+inline legend_layout lay_out_legend(const frame& f, const std::vector<std::string>& names) {
+    legend_layout out;
+    double x = 72;
+    const double right = static_cast<double>(f.width) - 12;
+    for (const auto& name : names) {
+        const double width = 40 + 7.0 * static_cast<double>(name.size());
+        if (out.rows == 0) out.rows = 1;
+        else if (x + width - 12 > right && x > 72) x = 72, ++out.rows;
+        out.place.emplace_back(x, out.rows - 1);
+        x += width;
+    }
+    return out;
+}
+
+/// The plotting area below the title and `legend_rows` rows of legend.
+inline plot_area area_of(const frame& f, int legend_rows) {
+    return {72.0, 36.0 + 22.0 * legend_rows, static_cast<double>(f.width) - 20.0, static_cast<double>(f.height) - 52.0};
 }
 
 /// A linear map from data to pixels.
@@ -245,20 +268,31 @@ inline std::string rect(double x, double y, double w, double h, std::string_view
     return out + "><title>" + io::escape_xml(tooltip) + "</title></rect>";
 }
 
-/// The legend, one swatch and name per entry, in a row under the title.
+/// The legend, one swatch and name per entry, in rows under the title (`lay_out_legend`).
 inline std::string legend(const frame& f, const std::vector<std::pair<std::string, std::string>>& entries,
                           const std::vector<bool>& dashed = {}) {
+    std::vector<std::string> names;
+    for (const auto& entry : entries) names.push_back(entry.first);
+    const legend_layout layout = lay_out_legend(f, names);
     std::string out;
-    double x = 72;
     for (std::size_t k = 0; k < entries.size(); ++k) {
         const auto& [name, colour] = entries[k];
+        const auto [x, row] = layout.place[k];
+        const double y = 40 + 18.0 * row;
         const bool dash = k < dashed.size() && dashed[k];
-        out += line(x, 40, x + 22, 40, colour, dash ? "stroke-width=\"3\" stroke-dasharray=\"6 4\"" : "stroke-width=\"6\"");
-        out += text(x + 28, 44, name);
-        x += 40 + 7.0 * static_cast<double>(name.size());
+        out += line(x, y, x + 22, y, colour, dash ? "stroke-width=\"3\" stroke-dasharray=\"6 4\"" : "stroke-width=\"6\"");
+        out += text(x + 28, y + 4, name);
     }
-    (void)f;
     return out;
+}
+
+/// Rows of legend a chart of these series needs (none for a single series).
+template <class Series>
+int legend_rows(const frame& f, const std::vector<Series>& series) {
+    if (series.size() < 2) return 0;
+    std::vector<std::string> names;
+    for (const auto& s : series) names.push_back(s.name);
+    return lay_out_legend(f, names).rows;
 }
 
 /// Grid lines, tick labels and the title of the value (y) axis.
@@ -292,8 +326,8 @@ inline std::pair<double, double> range_of(const std::vector<const std::vector<do
 
 }  // namespace detail
 
-/// A line chart of `series` (each with its own colour from `palette`, dashed or with point markers
-/// as asked) over common axes, with a legend when there are several series and vertical
+/// A line chart of `series` (each with its own colour, from `palette` unless it names one, dashed or
+/// with point markers as asked) over common axes, with a legend when there are several series and vertical
 /// `markers` (e.g. the end of the calibration period). Throws `invalid_input` for no series or
 /// series whose x and y lengths differ.
 inline std::string line_chart(const frame& f, const std::vector<line_series>& series,
@@ -314,7 +348,7 @@ inline std::string line_chart(const frame& f, const std::vector<line_series>& se
     y_low = f.y.min.value_or(std::min(0.0, y_low));
     y_high = f.y.max.value_or(y_high);
     const bool legend = series.size() > 1;
-    const detail::plot_area a = detail::area_of(f, legend);
+    const detail::plot_area a = detail::area_of(f, detail::legend_rows(f, series));
     const std::vector<double> y_ticks = nice_ticks(y_low, y_high);
     const std::vector<double> x_ticks = nice_ticks(x_low, x_high, 8);
     if (!f.y.max) y_high = y_ticks.back();
@@ -338,7 +372,7 @@ inline std::string line_chart(const frame& f, const std::vector<line_series>& se
     std::vector<bool> dashed;
     for (std::size_t k = 0; k < series.size(); ++k) {
         const auto& s = series[k];
-        const std::string colour(palette[k % palette.size()]);
+        const std::string colour = s.colour.empty() ? std::string(palette[k % palette.size()]) : s.colour;
         entries.emplace_back(s.name, colour);
         dashed.push_back(s.dashed);
         std::string path;
@@ -380,7 +414,7 @@ inline std::string bar_chart(const frame& f, const std::vector<std::string>& cat
     low = f.y.min.value_or(std::min(0.0, low));
     high = f.y.max.value_or(std::max(0.0, high));
     const bool legend = series.size() > 1;
-    const detail::plot_area a = detail::area_of(f, legend);
+    const detail::plot_area a = detail::area_of(f, detail::legend_rows(f, series));
     const std::vector<double> ticks = nice_ticks(low, high);
     if (!f.y.max) high = ticks.back();
     if (!f.y.min) low = ticks.front();
@@ -444,7 +478,7 @@ inline std::string heat_map(const frame& f, const std::vector<std::string>& row_
             }
     }
     if (!std::isfinite(low)) low = high = 0;
-    detail::plot_area a = detail::area_of(f, false);
+    detail::plot_area a = detail::area_of(f, 0);
     a.right -= 70;  // room for the colour legend
     const double cell_w = a.width() / static_cast<double>(column_labels.size());
     const double cell_h = a.height() / static_cast<double>(row_labels.size());
