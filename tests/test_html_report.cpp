@@ -114,6 +114,9 @@ static const clv::customer_report& demo_report() {  // built once: doctest rerun
         s.product_column = "category";
         s.attributes = data / "demo_attributes.csv";
         s.survey = data / "demo_survey.csv";
+        s.contractual = data / "demo_subscriptions.csv";
+        s.contract_period = clv::time_unit::parse("month");
+        s.margin_per_period = 9.5;
         return clv::build_customer_report(s);
     }();
     return r;
@@ -149,6 +152,7 @@ TEST_CASE("on the demo data the report finds the simulated effects") {
         CHECK(with["expected purchases next year"].lower > 0);
         CHECK(with["CLV"].lower > 0);
         CHECK(with["recommend"].rho > 0.7);  // simulated as 2 x satisfaction + noise
+        CHECK(with["bought in holdout"].lower > 0);  // observed: the satisfied came back more often
         REQUIRE(!r.score_bands.empty());
         const auto& bands = r.score_bands.front();
         REQUIRE(bands.front().score == "satisfaction");
@@ -171,12 +175,35 @@ TEST_CASE("on the demo data the report finds the simulated effects") {
         CHECK(games > music);
         REQUIRE(!r.cross_sell.empty());
     }
+    SUBCASE("subscriptions: the sBG truth (alpha 0.8, beta 4) found, valued at the report's rate over one month") {
+        REQUIRE(r.retention);
+        const auto& c = *r.retention;
+        REQUIRE(c.fit.converged);
+        CHECK(std::abs(c.fit.params.alpha - 0.8) < 2.5 * c.fit.std_errors[0]);
+        CHECK(std::abs(c.fit.params.beta - 4.0) < 2.5 * c.fit.std_errors[1]);
+        CHECK(c.discount_rate == doctest::Approx(std::pow(1.1, 1.0 / 12) - 1).epsilon(1e-9));  // 10 % a year, monthly
+        CHECK(r.retention_cohorts.size() == 4);
+        CHECK(c.total_value == doctest::Approx(9.5 * c.total_derl));
+    }
+    SUBCASE("cohorts: the observed retention of each acquisition month is the share who bought in the holdout") {
+        REQUIRE(!r.cohorts.rows.empty());
+        double retained = 0, customers = 0;
+        for (const auto& row : r.cohorts.rows) {
+            REQUIRE(std::isfinite(row.retention.estimate));
+            retained += row.retention.estimate * static_cast<double>(row.customers);
+            customers += static_cast<double>(row.customers);
+        }
+        REQUIRE(r.calibration);
+        double bought = 0;
+        for (double x : r.calibration->frequency_holdout) bought += x > 0 ? 1 : 0;
+        CHECK(retained == doctest::Approx(bought));
+    }
     SUBCASE("the page shows every section and escapes nothing it should not") {
         const std::string html = clv::io::render_page(clv::io::customer_report_page(r));
-        for (const char* id : {"models", "holdout", "histogram", "tracking", "matrices", "value", "churn", "cohorts", "growth",
-                               "potential", "satisfaction"})
+        for (const char* id : {"models", "holdout", "histogram", "tracking", "matrices", "value", "churn", "cohorts", "retention",
+                               "growth", "potential", "satisfaction"})
             CHECK(html.find("<section id=\"" + std::string(id) + "\">") != std::string::npos);
         CHECK(!has_external_reference(html));
-        CHECK(occurrences(html, "<svg") >= 14);
+        CHECK(occurrences(html, "<svg") >= 16);
     }
 }

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <regex>
 #include <string>
@@ -123,6 +124,33 @@ TEST_CASE("a line chart has a title, axes with units, ticks, a legend and one pa
     CHECK(svg.find(">30</text>") != std::string::npos);  // the top tick covers the largest value
     CHECK(svg.find("href") == std::string::npos);
     CHECK(svg.find("<script") == std::string::npos);
+}
+
+TEST_CASE("a long legend wraps into rows inside the chart, and the plot starts below it; a series may name its colour") {
+    std::vector<clv::svg::line_series> many;
+    for (int k = 0; k < 6; ++k)
+        many.push_back({"Observed, cohort 2024-0" + std::to_string(k + 1), {0, 1, 2}, {1, 0.8, 0.7}, false, false, k == 5 ? "#123456" : ""});
+    const clv::svg::frame f = frame_titled("Cohorts");  // 640 pixels wide
+    const std::string svg = clv::svg::line_chart(f, many);
+    CHECK(balanced(svg));
+    // Each entry's name (7 pixels a character, drawn 28 pixels right of its swatch) ends inside the chart.
+    const std::regex entry(R"re(<text x="([0-9.]+)" y="([0-9.]+)" text-anchor="start" fill="#333">Observed, cohort 2024-0\d</text>)re");
+    std::vector<double> rows;
+    std::size_t entries = 0;
+    for (auto it = std::sregex_iterator(svg.begin(), svg.end(), entry); it != std::sregex_iterator(); ++it, ++entries) {
+        const double x = std::stod((*it)[1]), y = std::stod((*it)[2]);
+        CHECK(x + 7.0 * 24 <= f.width);
+        if (std::find(rows.begin(), rows.end(), y) == rows.end()) rows.push_back(y);
+    }
+    CHECK(entries == 6);
+    REQUIRE(rows.size() >= 2);
+    // The top grid line (y = 1) lies below the last legend row.
+    const std::regex grid(R"re(<line x1="72.0" y1="([0-9.]+)" x2="[0-9.]+" y2="[0-9.]+" stroke="#e3e3e3"/>)re");
+    double top_grid = 1e9;
+    for (auto it = std::sregex_iterator(svg.begin(), svg.end(), grid); it != std::sregex_iterator(); ++it)
+        top_grid = std::min(top_grid, std::stod((*it)[1]));
+    CHECK(top_grid > *std::max_element(rows.begin(), rows.end()));
+    CHECK(occurrences(svg, "stroke=\"#123456\"") == 2);  // its line and its legend swatch
 }
 
 TEST_CASE("a non-finite point breaks the line instead of drawing to it") {
