@@ -4,6 +4,7 @@
 // the writer prints numbers in the shortest form that reads back to the same double.
 #pragma once
 
+#include <clv/core/detail/utf8.hpp>
 #include <clv/core/errors.hpp>
 
 #include <charconv>
@@ -266,32 +267,6 @@ private:
             return code;
         }
 
-        /// Length of the well-formed UTF-8 sequence at `at` (RFC 3629 section 4: no overlong forms,
-        /// no surrogates, nothing above U+10FFFF); text that is not UTF-8 fails, as RFC 8259
-        /// section 8.1 requires of JSON exchanged between systems.
-        std::size_t utf8_sequence_length() {
-            const auto byte = [&](std::size_t i) {
-                return at + i < text.size() ? static_cast<unsigned char>(text[at + i]) : 0u;
-            };
-            const unsigned lead = byte(0);
-            std::size_t length = 0;
-            unsigned low = 0x80, high = 0xBF;  // allowed range of the second byte
-            if (lead >= 0xC2 && lead <= 0xDF) length = 2;
-            else if (lead >= 0xE0 && lead <= 0xEF) {
-                length = 3;
-                if (lead == 0xE0) low = 0xA0;   // overlong
-                if (lead == 0xED) high = 0x9F;  // surrogates
-            } else if (lead >= 0xF0 && lead <= 0xF4) {
-                length = 4;
-                if (lead == 0xF0) low = 0x90;   // overlong
-                if (lead == 0xF4) high = 0x8F;  // above U+10FFFF
-            }
-            bool ok = length != 0 && byte(1) >= low && byte(1) <= high;
-            for (std::size_t i = 2; ok && i < length; ++i) ok = byte(i) >= 0x80 && byte(i) <= 0xBF;
-            if (!ok) fail("a string that is not UTF-8 text (byte " + std::to_string(lead) + ")");
-            return length;
-        }
-
         static void append_utf8(std::string& out, unsigned code) {
             if (code < 0x80) {
                 out += static_cast<char>(code);
@@ -322,7 +297,11 @@ private:
                 }
                 if (static_cast<unsigned char>(c) < 0x20) fail("control character in a string (write it as an escape)");
                 if (static_cast<unsigned char>(c) >= 0x80) {
-                    const std::size_t length = utf8_sequence_length();
+                    // RFC 8259 section 8.1: JSON exchanged between systems is UTF-8.
+                    const std::size_t length = detail::utf8_sequence_length(text, at);
+                    if (length == 0)
+                        fail("a string that is not UTF-8 text (byte " +
+                             std::to_string(static_cast<unsigned char>(c)) + ")");
                     out.append(text, at, length);
                     at += length;
                     continue;
