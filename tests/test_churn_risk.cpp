@@ -43,7 +43,17 @@ TEST_CASE("customers lost from a retention curve: sBG(1, 1) keeps (1 + n) / (1 +
     // q = 1/2, 1/3, 1/5
     CHECK(f.expected_lost == Approx(0.5 + 1.0 / 3 + 0.2).epsilon(1e-12));
     CHECK(f.sd * f.sd == Approx(0.25 + 2.0 / 9 + 0.16).epsilon(1e-12));
+    CHECK(f.expected_active_now == 3);
     CHECK_THROWS_AS(clv::expected_customers_lost_contractual(model, std::vector<double>{}, 1.0), clv::invalid_input);
+    // groups of customers with the same renewals count as that many customers
+    const std::vector<double> grouped_renewals{0, 3}, weights{2, 5};
+    const auto g = clv::expected_customers_lost_contractual(model, grouped_renewals, weights, 1.0);
+    CHECK(g.customers == 7);
+    CHECK(g.expected_active_now == 7);
+    CHECK(g.expected_lost == Approx(2 * 0.5 + 5 * 0.2).epsilon(1e-12));
+    CHECK(g.sd * g.sd == Approx(2 * 0.25 + 5 * 0.16).epsilon(1e-12));
+    CHECK_THROWS_AS(clv::expected_customers_lost_contractual(model, grouped_renewals, std::vector<double>{1}, 1.0), clv::invalid_input);
+    CHECK_THROWS_AS(clv::expected_customers_lost_contractual(model, grouped_renewals, std::vector<double>{1, 0}, 1.0), clv::invalid_input);
 }
 
 TEST_CASE("customers lost: the Pareto/NBD forecast matches the simulated truth") {

@@ -116,6 +116,7 @@ TEST_CASE("no margin: discounted lifetimes without money; a cohort nobody left: 
     const auto none = clv::analyse_contractual_retention(clv::cohort_counts_table(loyal));
     CHECK(!none.fit.converged);
     CHECK(none.projected.empty());
+    CHECK(none.active == 50);
     REQUIRE(none.observed.size() == 2);
     CHECK(none.observed[1].survival == 1);
 }

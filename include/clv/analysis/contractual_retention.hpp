@@ -85,7 +85,7 @@ struct contractual_retention {
     std::vector<observed_retention_point> observed;               ///< pooled observed curve (product-limit)
     std::vector<shifted_beta_geometric<>::curve_point> projected;  ///< the fitted S(t), r(t), P(T = t), t = 1..projection
     double longest_tenure = 0;
-    double customers = 0, active = 0;  ///< weights of all records and of those still active
+    double customers = 0, active = 0;  ///< weights of all records and of those still active (also without a fit)
     double discount_rate = 0;
     std::optional<double> margin_per_period;
     std::optional<double> expected_lifetime;  ///< E[T] in periods, when finite (alpha > 1)
@@ -124,7 +124,10 @@ inline contractual_retention analyse_contractual_retention(const contractual_tab
         const contractual_row row = data.row(i);
         out.customers += row.weight;
         out.longest_tenure = std::max(out.longest_tenure, row.tenure);
-        if (!row.churned) active_by_renewals[row.tenure] += row.weight;
+        if (!row.churned) {
+            active_by_renewals[row.tenure] += row.weight;
+            out.active += row.weight;
+        }
     }
     out.fit = model_type::fit(data.columns());
     if (!out.fit.converged) return out;
@@ -139,7 +142,6 @@ inline contractual_retention analyse_contractual_retention(const contractual_tab
     for (const auto& [n, customers] : active_by_renewals) {
         const double derl = model.discounted_expected_residual_lifetime(options.discount_rate, n);
         out.active_by_renewals.push_back({n, customers, derl, margin * derl});
-        out.active += customers;
         out.total_derl += customers * derl;
         renewals.push_back(n);
         weights.push_back(customers);
