@@ -298,7 +298,7 @@ private:
                 if (static_cast<unsigned char>(c) < 0x20) fail("control character in a string (write it as an escape)");
                 if (static_cast<unsigned char>(c) >= 0x80) {
                     // RFC 8259 section 8.1: JSON exchanged between systems is UTF-8.
-                    const std::size_t length = detail::utf8_sequence_length(text, at);
+                    const std::size_t length = clv::detail::utf8_sequence_length(text, at);
                     if (length == 0)
                         fail("a string that is not UTF-8 text (byte " +
                              std::to_string(static_cast<unsigned char>(c)) + ")");
