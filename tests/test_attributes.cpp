@@ -75,7 +75,8 @@ TEST_CASE("product baskets: distinct products per customer, lines and mean amoun
     CHECK(b.of_customer[2] == std::vector<std::size_t>{0, 1, 2});
     CHECK(b.lines[2] == 3);
     CHECK(b.mean_amount[2] == doctest::Approx(4.0));
-    CHECK_THROWS_AS(clv::make_baskets(clv::product_purchases{}, 3), clv::invalid_input);  // no product column
+    CHECK_THROWS_WITH_AS(clv::make_baskets(clv::product_purchases{}, 3), doctest::Contains("needs a transaction log with a product"),
+                         clv::invalid_input);  // no product column
     CHECK_THROWS_AS(clv::make_baskets(clv::product_purchases{{5}, {"tea"}, {}}, 3), clv::invalid_input);
 }
 

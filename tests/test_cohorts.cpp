@@ -28,7 +28,8 @@ TEST_CASE("cohort rows: customers, mean P(alive), mean and total CLV, value shar
     CHECK(t.rows[1].retention.estimate == Approx(2.0 / 3));
     const auto expected_only = clv::cohort_summary(cohort, alive, clv);
     CHECK(std::isnan(expected_only.rows[0].retention.estimate));
-    CHECK_THROWS_AS(clv::cohort_summary(std::vector<std::string>(6, ""), alive, clv), clv::invalid_input);
+    CHECK_THROWS_WITH_AS(clv::cohort_summary(std::vector<std::string>(6, ""), alive, clv), doctest::Contains("no customer has a cohort label"),
+                         clv::invalid_input);
     CHECK_THROWS_AS(clv::cohort_summary(cohort, std::span(alive).first(5), clv), clv::invalid_input);
 }
 

@@ -56,9 +56,9 @@ TEST_CASE("numeric rows: means, medians and Welch's difference of the two sides"
 
 TEST_CASE("an empty group, a group of everyone or a mask of the wrong length is refused") {
     const auto a = ten_customers();
-    CHECK_THROWS_AS(clv::profile_groups(a, std::vector<bool>(10, false)), clv::invalid_input);
-    CHECK_THROWS_AS(clv::profile_groups(a, std::vector<bool>(10, true)), clv::invalid_input);
-    CHECK_THROWS_AS(clv::profile_groups(a, std::vector<bool>(9, true)), clv::invalid_input);
+    CHECK_THROWS_WITH_AS(clv::profile_groups(a, std::vector<bool>(10, false)), doctest::Contains("the group is empty"), clv::invalid_input);
+    CHECK_THROWS_WITH_AS(clv::profile_groups(a, std::vector<bool>(10, true)), doctest::Contains("no rest to compare with"), clv::invalid_input);
+    CHECK_THROWS_WITH_AS(clv::profile_groups(a, std::vector<bool>(9, true)), doctest::Contains("one membership flag per customer"), clv::invalid_input);
 }
 
 TEST_CASE("product profile: buyer shares per side and shares of purchase lines") {
