@@ -13,6 +13,7 @@
 #include <deque>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -25,17 +26,17 @@ namespace clv_cli {
 /// The largest N of --pmf: N + 1 columns per customer (each a sum of up to N terms) must stay cheap.
 inline constexpr unsigned max_pmf = 1000;
 
-/// Warns on stderr when the summary's T does not overlap the fitted data's T range: customers many
-/// times older or younger than any the model saw are the mark of a summary in another time unit.
-inline void warn_if_T_outside_fitted_range(const clv::customer_table& customers, const nlohmann::json& range) {
-    if (customers.T.empty() || !range.is_object() || !range.contains("min") || !range.contains("max") ||
+/// Warns on stderr when the summary's T (from `low` to `high`) does not overlap the fitted data's T
+/// range: customers many times older or younger than any the model saw are the mark of a summary in
+/// another time unit.
+inline void warn_if_T_outside_fitted_range(double low, double high, const nlohmann::json& range) {
+    if (!(low <= high) || !range.is_object() || !range.contains("min") || !range.contains("max") ||
         !range["min"].is_number() || !range["max"].is_number())
         return;
     const double fitted_min = range["min"].get<double>(), fitted_max = range["max"].get<double>();
-    const auto [low, high] = std::minmax_element(customers.T.begin(), customers.T.end());
-    if (*high > 2 * fitted_max || *high < fitted_min / 2)
-        std::cerr << "clv: warning: the summary's T runs from " << format_number(*low) << " to "
-                  << format_number(*high) << " but the model was fitted to T from " << format_number(fitted_min)
+    if (high > 2 * fitted_max || high < fitted_min / 2)
+        std::cerr << "clv: warning: the summary's T runs from " << format_number(low) << " to "
+                  << format_number(high) << " but the model was fitted to T from " << format_number(fitted_min)
                   << " to " << format_number(fitted_max)
                   << "; check that the summary is in the model's time unit\n";
 }
@@ -44,6 +45,7 @@ inline void add_predict_command(CLI::App& app) {
     struct options {
         std::string model_file, model, params;
         summary_input input;
+        stream_options stream;
         std::optional<double> horizon;
         std::optional<unsigned> periods;
         std::optional<double> discount_rate;
@@ -66,6 +68,7 @@ inline void add_predict_command(CLI::App& app) {
     params->needs(name);
     add_summary_input_options(*cmd, opt->input);
     cmd->get_option("--input")->required(false);
+    add_stream_options(*cmd, opt->input, opt->stream);
     cmd->add_option("--horizon", opt->horizon, "prediction horizon, in the time unit of the model's data (BG/BB: "
                                                "whole opportunities); needed for transaction models")
         ->check(non_negative_number());
@@ -124,33 +127,39 @@ inline void add_predict_command(CLI::App& app) {
             return predict_spend(model_json.empty() ? nlohmann::json{{"params", params_json}} : model_json, source,
                                  opt->input, opt->output);
         if (!opt->horizon) throw clv::invalid_input("--horizon", "", "a transaction model needs --horizon");
-        const clv::customer_table customers = read_summary(opt->input);
-        if (model_json.contains("T_range")) warn_if_T_outside_fitted_range(customers, model_json["T_range"]);
         clv::prediction_options prediction;
         prediction.horizon = *opt->horizon;
         prediction.discount_rate = opt->discount_rate;
         prediction.alive_at_horizon = opt->alive_at_horizon;
         prediction.pmf = opt->pmf;
-        const clv::customer_predictions predictions = with_transaction_model(model_name, [&]<class M>() {
-            return clv::predict_customers(customers, M(params_from_json<M>(params_json, source)), prediction);
+        double T_low = std::numeric_limits<double>::infinity(), T_high = -T_low;
+        with_transaction_model(model_name, [&]<class M>() {
+            const M model(params_from_json<M>(params_json, source));
+            // Each customer's predictions depend on that customer alone: chunks give the bits of one pass.
+            auto score = [&](const clv::customer_table& chunk, const std::vector<std::string>&, bool header,
+                             std::string& text) {
+                const clv::customer_predictions predictions = clv::predict_customers(chunk, model, prediction);
+                if (header) {
+                    text += "customer_id";
+                    for (const auto& name : predictions.names) text.append(",").append(name);
+                    text += '\n';
+                }
+                const auto [low, high] = std::minmax_element(chunk.T.begin(), chunk.T.end());
+                T_low = std::min(T_low, *low);
+                T_high = std::max(T_high, *high);
+                for (std::size_t c = 0; c < chunk.size(); ++c) {
+                    text += clv::io::csv_field(chunk.ids[c]);
+                    for (const auto& column : predictions.columns) {
+                        text += ',';
+                        append_formatted(text, column[c]);
+                    }
+                    text += '\n';
+                }
+            };
+            stream_summary(opt->input, opt->stream, opt->output, false, score);
+            return 0;
         });
-        const auto write_csv = [&](std::ostream& out) {
-            out << "customer_id";
-            for (const auto& name : predictions.names) out << ',' << name;
-            out << '\n';
-            for (std::size_t c = 0; c < customers.size(); ++c) {
-                out << clv::io::csv_field(customers.ids[c]);
-                for (const auto& column : predictions.columns) out << ',' << format_number(column[c]);
-                out << '\n';
-            }
-        };
-        if (opt->output.empty()) {
-            write_csv(std::cout);
-            std::cout.flush();
-            if (!std::cout) throw clv::invalid_input("", "", "cannot write the predictions", {"standard output"});
-        } else {
-            clv::io::write_file_atomically(opt->output, write_csv);
-        }
+        if (model_json.contains("T_range")) warn_if_T_outside_fitted_range(T_low, T_high, model_json["T_range"]);
         // After the output, so that an error is the only line on stderr.
         if (unit)
             std::cerr << "clv: time unit " << unit->describe() << ": horizon " << format_number(*opt->horizon)

@@ -5,7 +5,6 @@
 
 #include "checks.hpp"
 #include "format.hpp"
-#include "input_columns.hpp"
 #include "model_file.hpp"
 #include "summary_input.hpp"
 
@@ -19,6 +18,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <limits>
@@ -34,6 +35,7 @@ namespace value_detail {
 struct options {
     std::string transaction_model, spend_model, retention_model, output;
     summary_input input;
+    stream_options stream;
     std::optional<double> horizon, discount_rate, annual_discount_rate, order_value, margin_per_period, renewals;
     double margin = 1.0;
     double intervals = 0;
@@ -95,51 +97,94 @@ inline double discount_rate(const options& o, const nlohmann::json& model, const
     return clv::continuous_rate_from_annual(*o.annual_discount_rate, unit->days);
 }
 
-inline void write_customer_values(const options& o, const clv::customer_table& customers,
-                                  const clv::customer_values& values) {
-    std::optional<input_columns> carried;
-    if (o.keep_input_columns) {
-        carried = read_input_columns(o.input.path, o.input.columns.customer_column);
-        if (carried->rows.size() != customers.size())
-            throw clv::invalid_input("--keep-input-columns", "", "the input's rows changed while it was read", {o.input.path});
-    }
-    const bool intervals = !values.clv_lower.empty();
-    const bool horizon = !values.expected_transactions.empty();
-    // Nothing non-finite is printed with exit 0: checked before the first line is written.
-    for (const auto* column : {&values.expected_transactions, &values.discounted_transactions, &values.probability_alive,
-                               &values.expected_spend, &values.clv, &values.clv_lower, &values.clv_upper})
-        for (const double v : *column) require_finite(v, "clv value");
-    auto write = [&](std::ostream& out) {
-        out << "customer_id";
-        if (horizon) out << ",expected_transactions";
-        out << ",discounted_transactions,probability_alive,expected_spend,clv";
-        if (intervals) out << ",clv_lower,clv_upper";
-        if (carried)
-            for (const auto& name : carried->names) out << ',' << clv::io::csv_field(name);
-        out << '\n';
-        for (std::size_t c = 0; c < customers.size(); ++c) {
-            out << clv::io::csv_field(customers.ids[c]);
-            if (horizon) out << ',' << format_number(values.expected_transactions[c]);
-            out << ',' << format_number(values.discounted_transactions[c]) << ','
-                << format_number(values.probability_alive[c]) << ',' << format_number(values.expected_spend[c]) << ','
-                << format_number(values.clv[c]);
-            if (intervals) out << ',' << format_number(values.clv_lower[c]) << ',' << format_number(values.clv_upper[c]);
-            if (carried)
-                for (const auto& field : carried->rows[c]) out << ',' << clv::io::csv_field(field);
-            out << '\n';
-        }
+/// The repeat buyers' weighted mean spend (`--own-spend`: the spend of customers without repeat
+/// purchases): a first pass over the summary file, one chunk at a time.
+inline double repeat_buyers_mean_spend(const options& o) {
+    if (o.input.path == "-")
+        throw clv::invalid_input("--own-spend", "", "the repeat buyers' mean spend needs the whole summary before "
+                                 "the first value: give the summary as a file, not standard input (or give that "
+                                 "mean as --order-value)");
+    clv::io::summary_csv_reader reader = open_summary(o.input);
+    clv::customer_table chunk;
+    double total = 0, weight = 0;
+    while (reader.next(chunk, o.stream.chunk_rows))
+        for (std::size_t c = 0; c < chunk.size(); ++c)
+            if (chunk.frequency[c] > 0) {
+                total += chunk.row(c).weight * chunk.monetary_value[c];
+                weight += chunk.row(c).weight;
+            }
+    if (!(weight > 0))
+        throw clv::invalid_input("--own-spend", "", "no customer has repeat purchases to take a mean spend from",
+                                 {reader.source()});
+    return total / weight;
+}
+
+/// Values the summary chunk by chunk (`stream_summary`) and writes one line per customer; the total
+/// (and, when the summary was one chunk, its interval) on stderr.
+template <class Model, class Spend>
+void write_customer_values(const options& o, const clv::model_purchases<Model>& purchases, const Spend& spend,
+                           const clv::valuation_options& valuation, bool needs_spend_column) {
+    double total = 0, total_lower = 0, total_upper = 0;
+    std::size_t customers = 0, chunks = 0;
+    const bool intervals = valuation.interval_level > 0, horizon = std::isfinite(valuation.discount.horizon);
+    std::vector<std::string> carried_names;
+    auto opened = [&](const clv::io::summary_csv_reader& reader) {
+        const auto& columns = reader.columns();
+        const std::string& monetary = o.input.columns.monetary_value_column;
+        if (needs_spend_column && !columns.empty() && !monetary.empty() &&
+            std::find(columns.begin(), columns.end(), monetary) == columns.end())
+            throw clv::invalid_input("monetary_value", "", "the spend part needs each customer's mean repeat-purchase "
+                                     "value: the summary has no '" + monetary +
+                                     "' column (clv summarize --amount-col writes it)", {reader.source()});
+        carried_names = reader.carried_columns();
     };
-    if (o.output.empty()) {
-        write(std::cout);
-        std::cout.flush();
-        if (!std::cout) throw clv::invalid_input("", "", "writing the values to standard output failed");
-    } else {
-        clv::io::write_file_atomically(o.output, write);
-    }
-    std::cerr << "clv: " << customers.size() << " customers, total value " << format_number(values.total_clv);
-    if (intervals)
-        std::cerr << " (" << format_number(o.intervals * 100) << " % interval " << format_number(values.total_lower)
-                  << " .. " << format_number(values.total_upper) << ")";
+    // Each customer's value depends on that customer alone (and, for intervals, on the seeded
+    // parameter draws, the same in every chunk): chunks give the bits of one pass.
+    auto score = [&](const clv::customer_table& chunk, const std::vector<std::string>& carried, bool header,
+                     std::string& text) {
+        const clv::customer_values values = clv::value_customers(chunk, purchases, spend, valuation);
+        // Nothing non-finite is printed with exit 0: checked before the chunk's first line is written.
+        for (const auto* column : {&values.expected_transactions, &values.discounted_transactions,
+                                   &values.probability_alive, &values.expected_spend, &values.clv, &values.clv_lower,
+                                   &values.clv_upper})
+            for (const double v : *column) require_finite(v, "clv value");
+        if (header) {
+            text += "customer_id";
+            if (horizon) text += ",expected_transactions";
+            text += ",discounted_transactions,probability_alive,expected_spend,clv";
+            if (intervals) text += ",clv_lower,clv_upper";
+            if (o.keep_input_columns)
+                for (const auto& name : carried_names) text.append(",").append(clv::io::csv_field(name));
+            text += '\n';
+        }
+        const std::size_t kept = carried_names.size();
+        for (std::size_t c = 0; c < chunk.size(); ++c) {
+            text += clv::io::csv_field(chunk.ids[c]);
+            for (const auto* column : {&values.expected_transactions, &values.discounted_transactions,
+                                       &values.probability_alive, &values.expected_spend, &values.clv,
+                                       &values.clv_lower, &values.clv_upper})
+                if (!column->empty()) {
+                    text += ',';
+                    append_formatted(text, (*column)[c]);
+                }
+            if (o.keep_input_columns)
+                for (std::size_t k = 0; k < kept; ++k) text.append(",").append(clv::io::csv_field(carried[c * kept + k]));
+            text += '\n';
+        }
+        for (std::size_t c = 0; c < chunk.size(); ++c) total += values.clv[c] * chunk.row(c).weight;  // as one pass adds
+        total_lower = values.total_lower;
+        total_upper = values.total_upper;
+        customers += chunk.size();
+        ++chunks;
+    };
+    stream_summary(o.input, o.stream, o.output, o.keep_input_columns, opened, score);
+    std::cerr << "clv: " << customers << " customers, total value " << format_number(total);
+    if (intervals && chunks == 1)
+        std::cerr << " (" << format_number(o.intervals * 100) << " % interval " << format_number(total_lower) << " .. "
+                  << format_number(total_upper) << ")";
+    else if (intervals)
+        std::cerr << " (the interval of the total needs the whole summary in one chunk: --chunk-rows " << customers
+                  << ")";
     std::cerr << '\n';
 }
 
@@ -163,14 +208,7 @@ inline void run_transactional(const options& o) {
     valuation.gross_margin = o.margin;
     valuation.interval_level = o.intervals;
     valuation.draws = o.draws;
-
     const bool needs_spend_column = !o.spend_model.empty() || o.own_spend;
-    if (needs_spend_column && !o.input.columns.monetary_value_column.empty() &&
-        !has_column(o.input.path, o.input.columns.monetary_value_column))
-        throw clv::invalid_input("monetary_value", "", "the spend part needs each customer's mean repeat-purchase value: "
-                                 "the summary has no '" + o.input.columns.monetary_value_column +
-                                 "' column (clv summarize --amount-col writes it)", {o.input.path});
-    const clv::customer_table customers = read_summary(o.input);
 
     with_transaction_model(purchase_file["model"].get<std::string>(), [&]<class M>() {
         const std::size_t k = M::parameter_count;
@@ -180,30 +218,19 @@ inline void run_transactional(const options& o) {
             throw clv::invalid_input("--intervals", format_number(o.intervals),
                                      "the transaction model file has no covariance (its fit gave no standard errors)",
                                      {o.transaction_model});
-        auto value_with = [&](const auto& spend) {
-            write_customer_values(o, customers, clv::value_customers(customers, purchases, spend, valuation));
-        };
         if (!o.spend_model.empty()) {
             using spend_model = clv::gamma_gamma<double>;
             const nlohmann::json spend_file = load_for_role(o.spend_model, "--spend-model", {"gg"}, o.allow_unconverged);
             clv::model_spend<spend_model> spend{
                 spend_model(params_from_json<spend_model>(spend_file["params"], o.spend_model)),
                 covariance_of(spend_file, spend_model::parameter_count, o.spend_model)};
-            value_with(spend);
+            write_customer_values(o, purchases, spend, valuation, needs_spend_column);
         } else if (o.order_value) {
-            value_with(clv::constant_spend(*o.order_value));
+            write_customer_values(o, purchases, clv::constant_spend(*o.order_value), valuation, needs_spend_column);
         } else {
             // Customers without repeat purchases get the mean order value of the repeat buyers.
-            double total = 0, weight = 0;
-            for (std::size_t c = 0; c < customers.size(); ++c)
-                if (customers.frequency[c] > 0) {
-                    total += customers.row(c).weight * customers.monetary_value[c];
-                    weight += customers.row(c).weight;
-                }
-            if (!(weight > 0))
-                throw clv::invalid_input("--own-spend", "", "no customer has repeat purchases to take a mean spend from",
-                                         {o.input.path});
-            value_with(clv::own_mean_spend(total / weight));
+            write_customer_values(o, purchases, clv::own_mean_spend(repeat_buyers_mean_spend(o)), valuation,
+                                  needs_spend_column);
         }
         return 0;
     });
@@ -279,6 +306,7 @@ inline void add_value_command(CLI::App& app) {
                                                  "repeat purchases: the repeat buyers' mean)");
     add_summary_input_options(*cmd, opt->input);
     cmd->get_option("--input")->required(false);
+    add_stream_options(*cmd, opt->input, opt->stream);
     cmd->add_option("--monetary-col", opt->input.columns.monetary_value_column,
                     "mean repeat-purchase value column (default monetary_value)");
     cmd->add_option("--horizon", opt->horizon, "value purchases in the next HORIZON time units (default: the whole "

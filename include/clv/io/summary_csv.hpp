@@ -106,6 +106,8 @@ public:
         return !chunk.empty();
     }
 
+    /// The input's columns, in file order (none for an empty input).
+    [[nodiscard]] const std::vector<std::string>& columns() const noexcept { return reader_.columns(); }
     /// Every column but the customer id column, in file order: what `next` carries.
     [[nodiscard]] const std::vector<std::string>& carried_columns() const noexcept { return carried_columns_; }
     /// The input's name in messages (its path, or the stream's name).
