@@ -9,6 +9,7 @@
 #        bench/scaling.sh BUILD_DIR --stream CUSTOMERS     streaming predict: stdin -> stdout, peak RSS
 # BUILD_DIR is a Release build with -DCLV_BUILD_BENCHMARKS=ON (bin/clv, bin/bench_scaling_data).
 # Files go to $CLV_SCALING_DIR (default /tmp/clv_scaling); logs are kept between runs.
+# $CLV_SCALING_MODELS picks the models fitted (default "bgnbd mbgnbd pnbd gg"; value needs bgnbd and gg).
 set -u
 build=$1; shift
 clv=$build/bin/clv
@@ -16,15 +17,16 @@ generate=$build/bin/bench_scaling_data
 work=${CLV_SCALING_DIR:-/tmp/clv_scaling}
 mkdir -p "$work"
 
-# run LABEL THREADS COMMAND...: one table row "| customers | label | threads | wall | peak RSS |".
+# run LABEL THREADS COMMAND...: one table row "| customers | label | threads | wall | CPU | peak RSS |".
 run() {
   local label=$1 threads=$2; shift 2
-  if ! /usr/bin/time -f "%e %M" -o "$work/time" "$@" > "$work/out" 2> "$work/err"; then
-    echo "| $n | $label | $threads | failed: $(head -c 200 "$work/err") | |"
+  if ! /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" > "$work/out" 2> "$work/err"; then
+    echo "| $n | $label | $threads | failed: $(head -c 200 "$work/err") | | |"
     return
   fi
-  read -r wall kib < <(tail -n 1 "$work/time")
-  printf '| %s | %s | %s | %s s | %d MiB |\n' "$n" "$label" "$threads" "$wall" $((kib / 1024))
+  read -r wall user system kib < <(tail -n 1 "$work/time")
+  printf '| %s | %s | %s | %s s | %s s | %d MiB |\n' "$n" "$label" "$threads" "$wall" \
+    "$(python3 -c "print(round($user + $system, 2))")" $((kib / 1024))
 }
 
 # data N: the log and its weekly summary with spend for N customers.
@@ -46,13 +48,13 @@ if [ "${1:-}" = --stream ]; then
   exit 0
 fi
 
-echo "| customers | step | threads | wall time | peak memory |"
-echo "|---|---|---|---|---|"
+echo "| customers | step | threads | wall time | CPU time | peak memory |"
+echo "|---|---|---|---|---|---|"
 sizes=("$@"); [ ${#sizes[@]} -eq 0 ] && sizes=(10000 100000 1000000)
 for size in "${sizes[@]}"; do
   data "$size"
   for threads in 1 2; do
-    for model in bgnbd mbgnbd pnbd gg; do
+    for model in ${CLV_SCALING_MODELS:-bgnbd mbgnbd pnbd gg}; do
       run "fit $model" $threads "$clv" fit --model $model --input "$summary" --time-unit week --threads $threads \
         --output "$work/${model}_$n.json"
     done
