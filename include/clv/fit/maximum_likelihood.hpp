@@ -55,6 +55,14 @@ concept has_penalty_reference = requires(const Data& d) {
     { M::penalty_reference(d) } -> std::convertible_to<std::array<double, M::parameter_count>>;
 };
 
+/// Optional part of the contract: `M::log_likelihood_with_gradient(params, data, gradient,
+/// threads)` sums on `threads` threads, with the same bits for any count (fit/blocked_sum.hpp).
+template <class M, class Data>
+concept threaded_likelihood = requires(const typename M::params& p, const Data& d,
+                                       std::array<double, M::parameter_count>& grad, unsigned threads) {
+    { M::log_likelihood_with_gradient(p, d, grad, threads) } -> std::convertible_to<double>;
+};
+
 /// Options of a fit.
 struct fit_options {
     /// Weight c >= 0 of a ridge penalty on the log-parameters: the fit minimises
@@ -89,6 +97,11 @@ struct fit_options {
     std::size_t screening_rows = 400;
     /// |log parameter| beyond which Newton polishing gives up: the estimate runs off to 0 or infinity.
     double boundary_log_parameter = 30;
+    /// Threads on which the log-likelihood and its gradient are summed (models that support it:
+    /// `threaded_likelihood`). The rows are cut into fixed blocks whose sums are added in a fixed
+    /// order, so the fit is identical to the last bit for any number of threads. 1 = the calling
+    /// thread only; clv::hardware_threads() gives the machine's count.
+    unsigned threads = 1;
 };
 
 /// The result of a fit: estimates, uncertainty and honest diagnostics.
@@ -124,7 +137,7 @@ namespace detail {
 /// holds log(reference_i) of the penalty.
 template <class M, class Data>
 double objective(const Data& data, double weight_total, double penalty, const Eigen::VectorXd& center,
-                 const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) {
+                 unsigned threads, const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) {
     std::array<double, M::parameter_count> values{}, grad{};
     for (std::size_t i = 0; i < M::parameter_count; ++i) {
         values[i] = std::exp(theta[static_cast<Eigen::Index>(i)]);
@@ -132,7 +145,10 @@ double objective(const Data& data, double weight_total, double penalty, const Ei
     }
     double ll;
     try {
-        ll = M::log_likelihood_with_gradient(M::from_array(values), data, grad);
+        if constexpr (threaded_likelihood<M, Data>)
+            ll = M::log_likelihood_with_gradient(M::from_array(values), data, grad, threads);
+        else
+            ll = M::log_likelihood_with_gradient(M::from_array(values), data, grad);
     } catch (const std::exception&) {
         // A special function or quadrature that gives up at an extreme trial point (Boost.Math
         // throws evaluation_error there) makes that point infeasible, like a non-finite value.
@@ -212,35 +228,67 @@ bool hessian_by_differences(Objective& f, const Eigen::VectorXd& theta, Eigen::M
 /// Newton steps on the differenced Hessian after BFGS: they sharpen the estimate to the printed
 /// digits of published fits and tell an interior optimum (the Newton step shrinks to nothing)
 /// from a likelihood that keeps rising towards the edge of the parameter space, where the
-/// gradient fades away but the Newton step does not. Returns true when the step became negligible.
-/// `hessian` holds the differenced Hessian of the last step, which the caller reuses for the
-/// standard errors (the final step is below 1e-7 in log-parameters).
+/// gradient fades away but the Newton step does not. The Hessian (2k evaluations) is reused for
+/// further steps while they contract at least fourfold each (a chord method, one evaluation per
+/// step: near an interior optimum they contract far faster); a step that does not, or that needs
+/// backtracking, gets a fresh Hessian, and so does the final check when the Hessian was taken
+/// more than `fresh_distance` away, so a stale curvature cannot fake convergence at the edge.
+/// Returns true when the step became negligible; `value` and `gradient` then hold the objective
+/// at `theta`, and `hessian` the last differenced Hessian, which the caller reuses for the
+/// standard errors (taken within `fresh_distance` of the estimate in log-parameters).
 template <class Objective>
-bool newton_polish(Objective& f, Eigen::VectorXd& theta, double boundary, Eigen::MatrixXd& hessian,
-                   int max_steps = 30) {
+bool newton_polish(Objective& f, Eigen::VectorXd& theta, double boundary, Eigen::MatrixXd& hessian, double& value,
+                   Eigen::VectorXd& gradient, int max_steps = 30) {
+    constexpr double negligible = 1e-7, fresh_distance = 1e-3, contraction = 0.25;
     const Eigen::Index k = theta.size();
-    Eigen::VectorXd g(k), g_trial(k);
+    Eigen::VectorXd g_trial(k), hessian_at = theta;
+    Eigen::LDLT<Eigen::MatrixXd> ldlt;
+    gradient.resize(k);
+    value = f(theta, gradient);
+    if (!std::isfinite(value) || !gradient.allFinite()) return false;
+    bool fresh = false;
+    double previous_step = std::numeric_limits<double>::infinity();
+    auto not_worse = [&](double trial) {
+        return std::isfinite(trial) && trial <= value + 1e-14 * std::max(1.0, std::abs(value));
+    };
     for (int step = 0; step < max_steps; ++step) {
-        const double value = f(theta, g);
-        if (!hessian_by_differences(f, theta, hessian)) return false;
-        const Eigen::LDLT<Eigen::MatrixXd> ldlt(hessian);
-        if (ldlt.info() != Eigen::Success || !(ldlt.vectorD().array() > 0).all()) return false;
-        Eigen::VectorXd delta = -ldlt.solve(g);
+        if (!fresh && (step == 0 || (hessian_at - theta).cwiseAbs().maxCoeff() > fresh_distance)) {
+            if (!hessian_by_differences(f, theta, hessian)) return false;
+            ldlt.compute(hessian);
+            if (ldlt.info() != Eigen::Success || !(ldlt.vectorD().array() > 0).all()) return false;
+            hessian_at = theta;
+            fresh = true;
+            previous_step = std::numeric_limits<double>::infinity();
+        }
+        const Eigen::VectorXd delta = -ldlt.solve(gradient);
         if (!delta.allFinite()) return false;
-        if (delta.cwiseAbs().maxCoeff() <= 1e-7) {
-            theta += delta;
-            Eigen::VectorXd g_end(k);
-            if (!(f(theta, g_end) <= value + 1e-14 * std::max(1.0, std::abs(value)))) theta -= delta;
+        const double size = delta.cwiseAbs().maxCoeff();
+        if (!fresh && size > contraction * previous_step) {  // the old curvature no longer serves
+            hessian_at.setConstant(std::numeric_limits<double>::infinity());
+            continue;
+        }
+        if (size <= negligible) {
+            const double trial = f(theta + delta, g_trial);
+            if (not_worse(trial) && g_trial.allFinite()) {
+                theta += delta;
+                value = trial;
+                gradient = g_trial;
+            }
             return true;
         }
-        double scale = 1;
+        double scale = 1, trial = 0;
         for (; scale > 1e-4; scale *= 0.5) {  // backtrack until the objective does not rise
-            const double trial = f(theta + scale * delta, g_trial);
-            if (std::isfinite(trial) && trial <= value + 1e-14 * std::max(1.0, std::abs(value))) break;
+            trial = f(theta + scale * delta, g_trial);
+            if (not_worse(trial) && g_trial.allFinite()) break;
         }
         if (scale <= 1e-4) return false;
         theta += scale * delta;
+        value = trial;
+        gradient = g_trial;
         if (theta.cwiseAbs().maxCoeff() > boundary) return false;
+        previous_step = scale == 1 ? size : std::numeric_limits<double>::infinity();
+        fresh = false;
+        if (scale < 1) hessian_at.setConstant(std::numeric_limits<double>::infinity());
     }
     return false;
 }
@@ -277,7 +325,7 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
     }
     auto objective_on = [&](const Data& d, double total) {
         return [&d, total, &options, &center](const Eigen::VectorXd& theta, Eigen::VectorXd& g) {
-            return detail::objective<M>(d, total, options.penalty, center, theta, g);
+            return detail::objective<M>(d, total, options.penalty, center, options.threads, theta, g);
         };
     };
     auto f = objective_on(data, weight_total);
@@ -292,7 +340,8 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
     auto attempt = [&](Eigen::VectorXd& theta) {
         bfgs_report report = minimize_bfgs(f, theta, options.optimizer);
         if (!report.converged) return report;
-        if (!detail::newton_polish(f, theta, options.boundary_log_parameter, hessian)) {
+        Eigen::VectorXd g(theta.size());
+        if (!detail::newton_polish(f, theta, options.boundary_log_parameter, hessian, report.value, g)) {
             hessian.resize(0, 0);
             report.converged = false;
             Eigen::Index worst = 0;
@@ -302,15 +351,23 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
                       " runs to " + (theta[worst] > 0 ? "infinity" : "zero") +
                       " (the data do not identify it; try a penalty or more data)"
                 : "did not converge: no interior maximum found (the observed information is not positive definite)";
+            report.value = f(theta, g);
         }
-        Eigen::VectorXd g(theta.size());
-        report.value = f(theta, g);
         report.gradient_norm = g.cwiseAbs().maxCoeff();
         return report;
     };
-    auto better = [](const bfgs_report& a, const bfgs_report& b) {  // is a better than b?
-        return (a.converged && !b.converged) ||
-               (a.converged == b.converged && std::isfinite(a.value) && !(a.value >= b.value));
+    // Is attempt a better than b? A clearly higher likelihood wins even when that attempt did not
+    // converge: an estimate running off to the edge of the parameter space with a higher
+    // likelihood than an interior maximum shows that the interior one is not the maximum
+    // likelihood estimate (none exists), and reporting it as converged would be wrong. Within
+    // rounding of each other, a converged attempt wins.
+    auto better = [](const bfgs_report& a, const bfgs_report& b) {
+        if (!std::isfinite(a.value)) return false;
+        if (!std::isfinite(b.value)) return true;
+        const double tolerance = 1e-9 * std::max(1.0, std::abs(b.value));
+        if (a.value < b.value - tolerance) return true;
+        if (a.value > b.value + tolerance) return false;
+        return (a.converged && !b.converged) || (a.converged == b.converged && a.value < b.value);
     };
 
     const typename M::params first = start ? *start : M::default_start(data);
@@ -353,6 +410,7 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
         std::sort(screened.begin(), screened.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         bfgs_options settle = options.optimizer;
         settle.gradient_tolerance = 1e-5;
+        settle.max_iterations = std::min(settle.max_iterations, 100);
         // Subsample maxima already reached by a full fit: a candidate that settles next to one of
         // them (within 0.05 in every log-parameter) leads nowhere new.
         std::vector<Eigen::VectorXd> visited;
@@ -371,8 +429,10 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
             if (best_report.converged) {
                 if (settled++ == options.promising_starts) break;
                 // The subsample cannot rank maxima whose log-likelihoods differ by a few units on
-                // the full data, but it does tell a different maximum from the same one.
-                if (!minimize_bfgs(g_screen, theta, settle).converged || seen(theta)) continue;
+                // the full data, but it does tell a different maximum from the same one. A
+                // candidate that does not settle (it runs off to the edge, where the likelihood
+                // may be higher than at any interior maximum) is fitted too.
+                if (!std::isfinite(minimize_bfgs(g_screen, theta, settle).value) || seen(theta)) continue;
             }
             bfgs_report r = attempt(theta);
             if (r.converged) remember(theta);

@@ -98,11 +98,13 @@ public:
     }
 
     /// Summed weighted log-likelihood and its analytic gradient with respect to
-    /// (log r, log alpha, log a, log b), in one fused pass (for the fitting layer; no validation).
+    /// (log r, log alpha, log a, log b), in one fused pass (for the fitting layer; no validation),
+    /// on `threads` threads with the same bits for any count (fit::blocked_log_likelihood).
     static double log_likelihood_with_gradient(const params& p, const transaction_columns& data,
-                                               std::array<double, 4>& gradient) {
+                                               std::array<double, 4>& gradient, unsigned threads = 1) {
         const auto v = to_array(p);
-        return detail::beta_geometric::summed_log_likelihood<Modified>(v[0], v[1], v[2], v[3], data, &gradient);
+        return detail::beta_geometric::summed_log_likelihood<Modified>(v[0], v[1], v[2], v[3], data, &gradient,
+                                                                       threads);
     }
 
     /// Starting point of a fit: r = 1 and alpha matching the mean purchase rate, a = b = 1.

@@ -14,6 +14,7 @@
 #include <clv/core/math.hpp>
 #include <clv/core/quadrature.hpp>
 #include <clv/data/customer_table.hpp>
+#include <clv/fit/blocked_sum.hpp>
 #include <clv/fit/maximum_likelihood.hpp>
 #include <clv/models/detail/pareto_nbd.hpp>
 
@@ -106,10 +107,11 @@ public:
 
     /// Summed weighted log-likelihood and its analytic gradient with respect to
     /// (log r, log alpha, log s, log beta), for the fitting layer. The 2F1 part is differentiated
-    /// term by term (see clv::special::gauss_series). Data are assumed valid (the caller of `fit`
-    /// validates); never throws.
+    /// term by term (see clv::special::gauss_series). On `threads` threads in fixed blocks, with
+    /// the same bits for any count (fit::blocked_log_likelihood). Data are assumed valid (the
+    /// caller of `fit` validates); never throws.
     static double log_likelihood_with_gradient(const params& p, const transaction_columns& data,
-                                               std::array<double, 4>& gradient) {
+                                               std::array<double, 4>& gradient, unsigned threads = 1) {
         namespace d = detail::pnbd;
         const double r = static_cast<double>(p.r), alpha = static_cast<double>(p.alpha);
         const double s = static_cast<double>(p.s), beta = static_cast<double>(p.beta);
@@ -135,61 +137,62 @@ public:
                 dg += 1.0 / (r + static_cast<double>(k));
             }
         }
-        double total = 0;
-        std::array<double, 4> g{};
         // H(tau) depends on (x, tau) only. Compressed tables come sorted by (x, t_x, T), so H(t_x)
         // is shared by runs of consecutive rows, and H(T) by every row with the same (x, T)
         // (most rows have x = 0 and one of a few hundred ages T): both are looked up, not
-        // recomputed, which more than halves the cost per row.
+        // recomputed, which more than halves the cost per row. The caches belong to a block.
         using h_type = d::log_h_result<double, true>;
         struct pair_hash {
             std::size_t operator()(const std::pair<double, double>& k) const noexcept {
                 return std::hash<double>{}(k.first) * 1000003u ^ std::hash<double>{}(k.second);
             }
         };
-        std::unordered_map<std::pair<double, double>, h_type, pair_hash> h_of_T;
-        double cached_x = -1, cached_tx = -1;
-        h_type h_tx{};
-        for (std::size_t i = 0; i < data.size(); ++i) {
-            const double x = data.frequency[i], t_x = data.recency[i], T = data.T[i];
-            const double wt = data.weight_at(i);
-            d::death_odds<double> odds;
-            if (!(t_x < T)) {
-                odds = d::no_death_odds<double>();
-            } else if (!d::series_applies(alpha, beta, t_x)) {
-                odds = d::death_odds_by_quadrature<double, true>(r, alpha, s, beta, x, t_x, T);
-            } else {
-                if (x != cached_x || t_x != cached_tx) {
-                    h_tx = d::log_h<double, true>(r, alpha, s, beta, x, t_x);
-                    cached_x = x;
-                    cached_tx = t_x;
+        return fit::blocked_log_likelihood<4>(data.size(), threads, &gradient, [&](std::size_t begin, std::size_t end,
+                                                                                  std::array<double, 4>& g) {
+            double total = 0;
+            std::unordered_map<std::pair<double, double>, h_type, pair_hash> h_of_T;
+            double cached_x = -1, cached_tx = -1;
+            h_type h_tx{};
+            for (std::size_t i = begin; i < end; ++i) {
+                const double x = data.frequency[i], t_x = data.recency[i], T = data.T[i];
+                const double wt = data.weight_at(i);
+                d::death_odds<double> odds;
+                if (!(t_x < T)) {
+                    odds = d::no_death_odds<double>();
+                } else if (!d::series_applies(alpha, beta, t_x)) {
+                    odds = d::death_odds_by_quadrature<double, true>(r, alpha, s, beta, x, t_x, T);
+                } else {
+                    if (x != cached_x || t_x != cached_tx) {
+                        h_tx = d::log_h<double, true>(r, alpha, s, beta, x, t_x);
+                        cached_x = x;
+                        cached_tx = t_x;
+                    }
+                    auto [it, inserted] = h_of_T.try_emplace({x, T});
+                    if (inserted) it->second = d::log_h<double, true>(r, alpha, s, beta, x, T);
+                    odds = h_tx.converged && it->second.converged
+                        ? d::death_odds_from_series(h_tx, it->second, r, alpha, s, beta, x, t_x, T)
+                        : d::death_odds_by_quadrature<double, true>(r, alpha, s, beta, x, t_x, T);
                 }
-                auto [it, inserted] = h_of_T.try_emplace({x, T});
-                if (inserted) it->second = d::log_h<double, true>(r, alpha, s, beta, x, T);
-                odds = h_tx.converged && it->second.converged
-                    ? d::death_odds_from_series(h_tx, it->second, r, alpha, s, beta, x, t_x, T)
-                    : d::death_odds_by_quadrature<double, true>(r, alpha, s, beta, x, t_x, T);
+                double lg_ratio, dg_ratio;
+                if (use_table) {
+                    const auto k = static_cast<std::size_t>(x);
+                    lg_ratio = lg_table[k];
+                    dg_ratio = dg_table[k];
+                } else {
+                    lg_ratio = math::log_gamma_ratio(r, x);
+                    dg_ratio = math::digamma_difference(r, x);
+                }
+                const double log_1p_T_beta = d::log1p(T / beta);
+                total += wt * (lg_ratio - r * d::log1p(T / alpha) - x * std::log(alpha + T) - s * log_1p_T_beta +
+                               odds.log1p_R);
+                // Gradients in log-parameters: p * d/dp.
+                g[0] += wt * r * (dg_ratio - d::log1p(T / alpha) + odds.d_log1p_R[0]);
+                g[1] += wt * ((r * T - alpha * x) / (alpha + T) + alpha * odds.d_log1p_R[1]);
+                g[2] += wt * s * (-log_1p_T_beta + odds.d_log1p_R[2]);
+                g[3] += wt * (s * T / (beta + T) + beta * odds.d_log1p_R[3]);
             }
-            double lg_ratio, dg_ratio;
-            if (use_table) {
-                const auto k = static_cast<std::size_t>(x);
-                lg_ratio = lg_table[k];
-                dg_ratio = dg_table[k];
-            } else {
-                lg_ratio = math::log_gamma_ratio(r, x);
-                dg_ratio = math::digamma_difference(r, x);
-            }
-            const double log_1p_T_beta = d::log1p(T / beta);
-            total += wt * (lg_ratio - r * d::log1p(T / alpha) - x * std::log(alpha + T) - s * log_1p_T_beta +
-                           odds.log1p_R);
-            // Gradients in log-parameters: p * d/dp.
-            g[0] += wt * r * (dg_ratio - d::log1p(T / alpha) + odds.d_log1p_R[0]);
-            g[1] += wt * ((r * T - alpha * x) / (alpha + T) + alpha * odds.d_log1p_R[1]);
-            g[2] += wt * s * (-log_1p_T_beta + odds.d_log1p_R[2]);
-            g[3] += wt * (s * T / (beta + T) + beta * odds.d_log1p_R[3]);
-        }
-        gradient = g;
-        return total;
+            return total;
+        });
     }
 
     /// A scale-aware start: r = s = 1, alpha so that r/alpha matches the average purchase rate,

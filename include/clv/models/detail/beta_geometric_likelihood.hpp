@@ -17,13 +17,16 @@
 #pragma once
 
 #include <clv/data/customer_table.hpp>
+#include <clv/fit/blocked_sum.hpp>
 #include <clv/models/detail/beta_geometric.hpp>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace clv::detail::beta_geometric {
@@ -136,13 +139,15 @@ Real log_likelihood(const Real& r, const Real& alpha, const Real& a, const Real&
 }
 
 /// Summed weighted log-likelihood over columns in double, with the gradient with respect to the
-/// log-parameters when `gradient` is not null. One pass over the rows; the terms depending only
-/// on the frequency are cached per distinct integer frequency (computed lazily on first use), so
-/// the per-row work is two logs, one exp and one log1p. Rows never throw: infeasible parameters
-/// give a non-finite value, which the optimiser treats as "too far".
+/// log-parameters when `gradient` is not null, on `threads` threads in fixed blocks
+/// (fit::blocked_log_likelihood: the same bits for any thread count). The terms depending only on
+/// the frequency are cached per distinct integer frequency and computed by whichever block meets
+/// that frequency first (a block that finds it being computed by another thread computes its own
+/// copy, with the same bits), so the per-row work is two logs, one exp and one log1p. Rows never
+/// throw: infeasible parameters give a non-finite value, which the optimiser treats as "too far".
 template <bool Modified>
 double summed_log_likelihood(double r, double alpha, double a, double b, const transaction_columns& data,
-                             std::array<double, 4>* gradient) {
+                             std::array<double, 4>* gradient, unsigned threads = 1) {
     const bool with_gradient = gradient != nullptr;
     const auto p = make_parameter_terms<double>(r, alpha, a, b);
     const std::size_t n = data.size();
@@ -154,31 +159,35 @@ double summed_log_likelihood(double r, double alpha, double a, double b, const t
     const std::size_t cap =
         std::min<std::size_t>(static_cast<std::size_t>(std::min(max_x, 1e9)) + 1, 4 * n + 64);
     std::vector<frequency_terms<double>> cache(cap);
-    std::vector<std::uint8_t> ready(cap, 0);
+    enum : std::uint8_t { empty, computing, ready };
+    const std::unique_ptr<std::atomic<std::uint8_t>[]> state(new std::atomic<std::uint8_t>[cap]());
 
-    double total = 0;
-    std::array<double, 4> g{0, 0, 0, 0};
-    for (std::size_t i = 0; i < n; ++i) {
-        const double x = data.frequency[i];
-        const double w = data.weight.empty() ? 1.0 : data.weight[i];
-        const frequency_terms<double>* f;
-        frequency_terms<double> direct;
+    auto terms_of = [&](double x, frequency_terms<double>& own) -> const frequency_terms<double>& {
         const auto xi = static_cast<std::size_t>(x);
         if (x >= 0 && x < static_cast<double>(cap) && static_cast<double>(xi) == x) {
-            if (!ready[xi]) {
+            std::uint8_t seen = state[xi].load(std::memory_order_acquire);
+            if (seen == ready) return cache[xi];
+            if (seen == empty && state[xi].compare_exchange_strong(seen, computing, std::memory_order_acquire)) {
                 cache[xi] = make_frequency_terms<Modified, double>(p, x, with_gradient);
-                ready[xi] = 1;
+                state[xi].store(ready, std::memory_order_release);
+                return cache[xi];
             }
-            f = &cache[xi];
-        } else {
-            direct = make_frequency_terms<Modified, double>(p, x, with_gradient);
-            f = &direct;
         }
-        total += w * row_log_likelihood<double>(p, *f, x, data.recency[i], data.T[i], w,
-                                                with_gradient ? g.data() : nullptr);
-    }
-    if (gradient) *gradient = g;
-    return total;
+        own = make_frequency_terms<Modified, double>(p, x, with_gradient);
+        return own;
+    };
+    return fit::blocked_log_likelihood<4>(
+        n, threads, gradient, [&](std::size_t begin, std::size_t end, std::array<double, 4>& g) {
+            double total = 0;
+            frequency_terms<double> own;
+            for (std::size_t i = begin; i < end; ++i) {
+                const double x = data.frequency[i];
+                const double w = data.weight.empty() ? 1.0 : data.weight[i];
+                total += w * row_log_likelihood<double>(p, terms_of(x, own), x, data.recency[i], data.T[i], w,
+                                                        with_gradient ? g.data() : nullptr);
+            }
+            return total;
+        });
 }
 
 }  // namespace clv::detail::beta_geometric
