@@ -29,6 +29,7 @@ inline void add_fit_command(CLI::App& app) {
     struct options {
         std::string model;
         summary_input input;
+        unsigned threads = 1;
         double penalty = 0;
         std::string output;
         std::string time_unit;
@@ -45,6 +46,7 @@ inline void add_fit_command(CLI::App& app) {
         ->required()
         ->check(CLI::IsMember(fittable_model_names()));
     add_summary_input_options(*cmd, opt->input);
+    add_threads_option(*cmd, opt->threads);
     cmd->add_option("--penalty", opt->penalty,
                     "ridge penalty c on the log-parameters, c * sum(log(param / ref)^2), ref = 1 for shapes and "
                     "the mean T for time scales: unit-free; not lifetimes' penalizer_coef (coef * sum(param^2)); "
@@ -70,6 +72,7 @@ inline void add_fit_command(CLI::App& app) {
         if (!opt->time_unit.empty()) unit = clv::time_unit::parse(opt->time_unit, "--time-unit");
         clv::fit::fit_options fit_options;
         fit_options.penalty = opt->penalty;
+        fit_options.threads = opt->threads;
         nlohmann::ordered_json result;
         if (opt->model == "sbg") {
             result = fit_retention_json(opt->input.path, fit_options);

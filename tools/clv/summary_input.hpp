@@ -6,6 +6,7 @@
 #include "format.hpp"
 
 #include <clv/clv.hpp>
+#include <clv/core/parallel.hpp>
 #include <clv/io/output_file.hpp>
 #include <clv/io/summary_csv.hpp>
 
@@ -43,6 +44,16 @@ inline void add_summary_input_options(CLI::App& cmd, summary_input& input) {
     cmd.add_option("--T-col", input.columns.T_column, "customer age column (default T)");
     cmd.add_option("--weight-col", input.columns.weight_column,
                    "column of row weights (customers each row stands for); default: every row is one customer");
+}
+
+/// --threads N: threads for the likelihood sums and the per-customer loops, by default every core of
+/// the machine (the library's own default is one); results have the same bits for any number.
+inline void add_threads_option(CLI::App& cmd, unsigned& threads) {
+    threads = clv::hardware_threads();
+    cmd.add_option("--threads", threads,
+                   "threads to use (default: all cores, here " + std::to_string(threads) +
+                       "); the results are the same, to the last bit, for any number")
+        ->check(CLI::Range(1U, 1024U));
 }
 
 /// The summary as a chunked reader: the file `input.path`, or standard input for "-". A
