@@ -220,10 +220,8 @@ TEST_CASE("the extra starts form a factorial design, the half-fraction first: ev
 }
 
 namespace {
-// Two maxima in (log u, log v): a lower one at (0.3, 0.3), next to the default start (0, 0), and
-// the higher one at (-2.5, -2.5), where both parameters are small (as the MBG/NBD local maximum
-// with a and b both small). LL = N g(theta), g = exp(-|theta - m1|^2) + 2 exp(-2 |theta - m2|^2).
-struct two_peaks {
+// The contract's parts shared by the two-parameter toy likelihoods below (start at u = v = 1).
+struct two_parameter_toy {
     struct params { double u, v; };
     static constexpr std::size_t parameter_count = 2;
     static constexpr std::array<std::string_view, 2> parameter_names{"u", "v"};
@@ -231,6 +229,14 @@ struct two_peaks {
     static params from_array(const std::array<double, 2>& a) { return {a[0], a[1]}; }
     static params default_start(const clv::transaction_columns&) { return {1.0, 1.0}; }
     static double total_weight(const clv::transaction_columns& d) { return d.total_weight(); }
+};
+}  // namespace
+
+namespace {
+// Two maxima in (log u, log v): a lower one at (0.3, 0.3), next to the default start (0, 0), and
+// the higher one at (-2.5, -2.5), where both parameters are small (as the MBG/NBD local maximum
+// with a and b both small). LL = N g(theta), g = exp(-|theta - m1|^2) + 2 exp(-2 |theta - m2|^2).
+struct two_peaks : two_parameter_toy {
     static double log_likelihood_with_gradient(const params& p, const clv::transaction_columns& d,
                                                std::array<double, 2>& g) {
         const double n = d.total_weight(), x = std::log(p.u), y = std::log(p.v);
@@ -255,4 +261,37 @@ TEST_CASE("the extra starts reach a higher maximum where both parameters are sma
     CHECK(std::log(fit.params.u) == doctest::Approx(-2.5).epsilon(1e-4));
     CHECK(std::log(fit.params.v) == doctest::Approx(-2.5).epsilon(1e-4));
     CHECK(fit.log_likelihood > local.log_likelihood);
+}
+
+namespace {
+// An interior maximum near the default start (height about 1 at (0.3, 0.3) in (log u, log v))
+// and a likelihood that rises higher (towards 2) as v grows without bound: there is no maximum
+// likelihood estimate, so the fit must not report the interior maximum as converged.
+// LL = N [exp(-|theta - m|^2) + 2 sigmoid(y - 4) exp(-x^2 / 8)].
+struct rises_at_the_edge : two_parameter_toy {
+    static double log_likelihood_with_gradient(const params& p, const clv::transaction_columns& d,
+                                               std::array<double, 2>& g) {
+        const double n = d.total_weight(), x = std::log(p.u), y = std::log(p.v);
+        const double peak = std::exp(-((x - 0.3) * (x - 0.3) + (y - 0.3) * (y - 0.3)));
+        const double sig = 1 / (1 + std::exp(-(y - 4))), bell = std::exp(-x * x / 8);
+        g = {n * (-2 * (x - 0.3) * peak - 2 * sig * bell * x / 4),
+             n * (-2 * (y - 0.3) * peak + 2 * sig * (1 - sig) * bell)};
+        return n * (peak + 2 * sig * bell);
+    }
+};
+}  // namespace
+
+TEST_CASE("an interior maximum is not reported as converged when the likelihood rises higher at the edge") {
+    clv::customer_table t;
+    for (int i = 0; i < 50; ++i) t.push_back("", {1, 1, 2, 0, 1});
+    clv::fit::fit_options single;
+    single.extra_starts = 0;
+    const auto local = clv::fit::maximize_likelihood<rises_at_the_edge>(t.columns(), single);
+    REQUIRE(local.converged);  // the single start only sees the interior maximum
+    CHECK(std::log(local.params.u) == doctest::Approx(0.3).epsilon(0.05));
+    const auto fit = clv::fit::maximize_likelihood<rises_at_the_edge>(t.columns());
+    CHECK_FALSE(fit.converged);
+    CHECK(fit.log_likelihood > local.log_likelihood + 0.5 * 50);
+    CHECK(fit.status.find("v runs to infinity") != std::string::npos);
+    CHECK_FALSE(fit.std_errors_available);
 }
