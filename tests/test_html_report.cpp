@@ -185,6 +185,14 @@ TEST_CASE("on the demo data the report finds the simulated effects") {
         CHECK(r.retention_cohorts.size() == 4);
         CHECK(c.total_value == doctest::Approx(9.5 * c.total_derl));
     }
+    SUBCASE("growth: the new customers are valued like the latest acquisition month's customers") {
+        REQUIRE(r.growth);
+        const auto& newcomers = r.growth->levers.front();
+        CHECK(newcomers.change == "+500 customers like the 2024-03 cohort");  // the demo acquires in Q1 2024
+        const auto& latest = r.cohorts.rows.back();
+        REQUIRE(latest.cohort == "2024-03");
+        CHECK(newcomers.difference == doctest::Approx(500 * latest.clv.mean).epsilon(1e-9));
+    }
     SUBCASE("cohorts: the observed retention of each acquisition month is the share who bought in the holdout") {
         REQUIRE(!r.cohorts.rows.empty());
         double retained = 0, customers = 0;

@@ -34,8 +34,10 @@
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <iomanip>
 #include <limits>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -177,6 +179,13 @@ void optional_analysis(customer_report& r, const std::string& what, F&& run) {
     } catch (const invalid_input& e) {
         r.notes.push_back(what + " left out: " + e.what());
     }
+}
+
+/// `v` with two decimals, for a progress line ("-9582.14").
+inline std::string two_decimals(double v) {
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(2) << v;
+    return out.str();
 }
 
 /// "BG/NBD: 14 iterations, converged" (or "not converged: why"): the end of a fit, for the progress.
@@ -338,10 +347,16 @@ void run_model_part(customer_report& r, const customer_report_settings& s, const
         optional_analysis(r, "Growth levers", [&] {
             growth_scenario scenario;
             scenario.new_customers = std::round(0.1 * static_cast<double>(r.customers.size()));
+            // new customers like the latest acquisition cohort: what recent acquisition brings
+            const std::vector<std::string> months = acquisition_months(r.first_purchase);
+            const std::string latest = *std::max_element(months.begin(), months.end());
+            scenario.like_cohort.resize(months.size());
+            for (std::size_t i = 0; i < months.size(); ++i) scenario.like_cohort[i] = months[i] == latest;
             scenario.dropout_reduction = 0.1;
             scenario.order_value_increase = 0.1;
             scenario.frequency_increase = 0.1;
             r.growth = growth_levers(r.customers, purchases, spend, r.valuation, scenario, r.values);
+            r.growth->levers.front().change += " like the " + latest + " cohort";
         });
     };
     if (s.log.amount_column.empty()) {
@@ -470,7 +485,7 @@ inline customer_report build_customer_report(const customer_report_settings& s, 
         r.comparison.push_back(assess_model<M>(fitted));
         const auto& a = r.comparison.back();
         progress(std::string(label) + ": " + (a.converged ? "converged" : "not converged (" + a.status + ")") +
-                 ", log-likelihood " + to_message_string(std::round(a.log_likelihood * 100) / 100));
+                 ", log-likelihood " + detail::two_decimals(a.log_likelihood));
     };
     assess.template operator()<bg_nbd<>>("BG/NBD", 1);
     assess.template operator()<pareto_nbd<>>("Pareto/NBD", 2);
