@@ -3,19 +3,22 @@
 // uncertainty of the fitted parameters. The program and any binding call this; none re-implements it.
 #pragma once
 
+#include <clv/core/parallel.hpp>
 #include <clv/core/statistics.hpp>
 #include <clv/data/customer_table.hpp>
 #include <clv/value/lifetime_value.hpp>
 #include <clv/value/model_parts.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <map>
 #include <optional>
-#include <string>
 #include <random>
+#include <span>
+#include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -36,12 +39,16 @@ struct valuation_options {
     std::uint64_t seed = 20261129;
     /// Largest customers x draws kept in memory for per-customer intervals (4 bytes each).
     std::size_t max_interval_cells = 100'000'000;
+    /// Threads for the per-group and per-customer loops (1: the calling thread only); the results
+    /// have the same bits for any number.
+    unsigned threads = 1;
 
     void validate() const {
         discount.validate();
         detail::require_margin(gross_margin);
         if (!(interval_level >= 0 && interval_level < 1))
             throw invalid_input("interval level", to_message_string(interval_level), "must be in (0, 1), e.g. 0.9");
+        if (threads == 0) throw invalid_input("threads", "0", "must be at least 1");
         if (interval_level > 0 && draws < 20)
             throw invalid_input("draws", std::to_string(draws), "intervals need at least 20 parameter draws");
     }
@@ -116,45 +123,111 @@ struct alive_factorisation {
     }
 };
 
+/// The distinct (frequency, T) pairs of a table's rows, in order of first appearance, and the
+/// pair of every row: the expensive if-alive factors are computed once per pair.
+struct frequency_age_groups {
+    std::vector<double> frequency, T;
+    std::vector<std::uint32_t> group_of_row;
+
+    [[nodiscard]] std::size_t size() const { return frequency.size(); }
+};
+
+/// Groups the rows of `rows` by (frequency, T) with a hash map of the pairs seen (a few thousand
+/// for day-granular data), so that no sort of the rows is needed.
+inline frequency_age_groups group_by_frequency_and_age(const customer_table& rows) {
+    struct pair_hash {
+        std::size_t operator()(const std::pair<double, double>& k) const noexcept {
+            const auto x = std::bit_cast<std::uint64_t>(k.first), t = std::bit_cast<std::uint64_t>(k.second);
+            return static_cast<std::size_t>((x * 0x9E3779B97F4A7C15ULL) ^ (t * 0xC2B2AE3D27D4EB4FULL) ^ (t >> 29));
+        }
+    };
+    frequency_age_groups out;
+    const std::size_t n = rows.size();
+    out.group_of_row.resize(n);
+    std::unordered_map<std::pair<double, double>, std::uint32_t, pair_hash> index;
+    std::pair<double, double> last{std::numeric_limits<double>::quiet_NaN(), 0.0};
+    std::uint32_t last_group = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::pair<double, double> key{rows.frequency[i], rows.T[i]};
+        if (key != last) {  // runs of equal pairs (sorted tables) skip the hash map
+            const auto [it, inserted] = index.try_emplace(key, static_cast<std::uint32_t>(out.frequency.size()));
+            if (inserted) {
+                out.frequency.push_back(key.first);
+                out.T.push_back(key.second);
+            }
+            last = key;
+            last_group = it->second;
+        }
+        out.group_of_row[i] = last_group;
+    }
+    return out;
+}
+
+/// Rows per block of the parallel loops: results do not depend on the thread count, since every
+/// row is computed alone and sums run in row order afterwards.
+inline constexpr std::size_t scoring_block_size = 4096;
+
+/// Where `score_table` computes P(alive): once per customer (`row_of_customer` empty, `rows` is
+/// the customer table) or once per distinct history (`rows` = compress(customers).unique), which
+/// pays when the table is scored many times (interval draws).
+struct scoring_layout {
+    const customer_table& rows;
+    std::span<const std::size_t> row_of_customer;
+    const frequency_age_groups& groups;  ///< over `rows`
+};
+
 /// Scores every customer once for fixed parts (see `alive_factorisation`).
 template <class Model, class Spend>
-void score_table(const customer_table& customers, const compressed_table& compressed,
+void score_table(const customer_table& customers, const scoring_layout& layout,
                  const model_purchases<Model>& purchases, const Spend& spend, const valuation_options& options,
                  customer_values& out) {
-    const auto& rows = compressed.unique;
     const auto& model = purchases.model;
+    const auto& groups = layout.groups;
     const continuous_discounting& discount = options.discount;
     const bool finite_horizon = std::isfinite(discount.horizon);
-    struct if_alive { double expected, discounted; };
-    std::map<std::pair<double, double>, if_alive> cache;
-    std::vector<double> row_alive(rows.size()), row_expected(rows.size()), row_discounted(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        const double x = rows.frequency[i], T = rows.T[i];
-        auto [it, inserted] = cache.try_emplace({x, T}, if_alive{0, 0});
-        if (inserted) {
-            const alive_factorisation<Model> future(model, x, T);
-            it->second = {finite_horizon ? future.expected_if_alive(discount.horizon) : std::numeric_limits<double>::quiet_NaN(),
-                          future.discounted_if_alive(discount, options.per_period)};
+    const unsigned threads = options.threads;
+    std::vector<double> group_expected(finite_horizon ? groups.size() : 0), group_discounted(groups.size());
+    parallel_for_blocks(groups.size(), 16, threads, [&](std::size_t begin, std::size_t end, std::size_t) {
+        for (std::size_t j = begin; j < end; ++j) {
+            const alive_factorisation<Model> future(model, groups.frequency[j], groups.T[j]);
+            if (finite_horizon) group_expected[j] = future.expected_if_alive(discount.horizon);
+            group_discounted[j] = future.discounted_if_alive(discount, options.per_period);
         }
-        row_alive[i] = static_cast<double>(model.probability_alive(x, rows.recency[i], T));
-        row_expected[i] = row_alive[i] * it->second.expected;
-        row_discounted[i] = row_alive[i] * it->second.discounted;
-    }
+    });
+    const customer_table& rows = layout.rows;
+    const bool per_customer = layout.row_of_customer.empty();
+    std::vector<double> row_alive(per_customer ? 0 : rows.size());
+    if (!per_customer)
+        parallel_for_blocks(rows.size(), scoring_block_size, threads, [&](std::size_t begin, std::size_t end, std::size_t) {
+            for (std::size_t i = begin; i < end; ++i)
+                row_alive[i] = static_cast<double>(model.probability_alive(rows.frequency[i], rows.recency[i], rows.T[i]));
+        });
     const std::size_t n = customers.size();
     out.probability_alive.resize(n);
     out.discounted_transactions.resize(n);
     out.expected_spend.resize(n);
     out.clv.resize(n);
     if (finite_horizon) out.expected_transactions.resize(n);
+    parallel_for_blocks(n, scoring_block_size, threads, [&](std::size_t begin, std::size_t end, std::size_t) {
+        for (std::size_t c = begin; c < end; ++c) {
+            const std::size_t i = per_customer ? c : layout.row_of_customer[c];
+            const double alive =
+                per_customer ? static_cast<double>(model.probability_alive(customers.frequency[c], customers.recency[c],
+                                                                           customers.T[c]))
+                             : row_alive[i];
+            const std::uint32_t j = groups.group_of_row[i];
+            out.probability_alive[c] = alive;
+            out.discounted_transactions[c] = alive * group_discounted[j];
+            if (finite_horizon) out.expected_transactions[c] = alive * group_expected[j];
+            out.expected_spend[c] = spend.expected_order_value(customers.row(c));
+            out.clv[c] = options.gross_margin * out.expected_spend[c] * out.discounted_transactions[c];
+        }
+    });
     out.total_clv = 0;
-    for (std::size_t c = 0; c < n; ++c) {
-        const std::size_t i = compressed.row_of_customer[c];
-        out.probability_alive[c] = row_alive[i];
-        out.discounted_transactions[c] = row_discounted[i];
-        if (finite_horizon) out.expected_transactions[c] = row_expected[i];
-        out.expected_spend[c] = spend.expected_order_value(customers.row(c));
-        out.clv[c] = options.gross_margin * out.expected_spend[c] * row_discounted[i];
-        out.total_clv += out.clv[c] * customers.row(c).weight;
+    if (customers.weight.empty()) {
+        for (std::size_t c = 0; c < n; ++c) out.total_clv += out.clv[c];
+    } else {
+        for (std::size_t c = 0; c < n; ++c) out.total_clv += out.clv[c] * customers.weight[c];
     }
 }
 
@@ -167,14 +240,18 @@ void score_table(const customer_table& customers, const compressed_table& compre
 /// spend x DERT of their section 4). With `interval_level` > 0, both parts are redrawn `draws`
 /// times from their parameters' asymptotic distribution (`draw_parameters`) and the equal-tailed
 /// quantiles of each customer's value and of the total give the intervals.
+/// Cost: the if-alive factor (DERT or a quadrature of E[X]) once per distinct (x, T), P(alive)
+/// and spend once per customer; each draw recomputes P(alive) once per distinct history.
 template <class Model, class Spend>
 customer_values value_customers(const customer_table& customers, const model_purchases<Model>& purchases,
                                 const Spend& spend, const valuation_options& options = {}) {
     options.validate();
     customers.validate();
-    const compressed_table compressed = compress(customers);
     customer_values out;
-    detail::score_table(customers, compressed, purchases, spend, options, out);
+    {
+        const detail::frequency_age_groups groups = detail::group_by_frequency_and_age(customers);
+        detail::score_table(customers, {customers, {}, groups}, purchases, spend, options, out);
+    }
     if (options.interval_level == 0) return out;
 
     const std::size_t n = customers.size(), draws = static_cast<std::size_t>(options.draws);
@@ -182,8 +259,11 @@ customer_values value_customers(const customer_table& customers, const model_pur
         throw invalid_input("draws", std::to_string(options.draws),
                             "per-customer intervals for " + std::to_string(n) + " customers need " +
                                 std::to_string(n * draws * 4 / 1'000'000) + " MB: use fewer draws or value a subset");
+    const compressed_table compressed = compress(customers);
+    const detail::frequency_age_groups groups = detail::group_by_frequency_and_age(compressed.unique);
+    const detail::scoring_layout layout{compressed.unique, compressed.row_of_customer, groups};
     std::mt19937_64 rng(options.seed);
-    std::vector<float> cells(n * draws);
+    std::vector<float> cells(n * draws);  // draw-major: each draw writes one contiguous row
     std::vector<double> totals(draws);
     customer_values drawn;
     std::size_t rejected = 0;
@@ -194,7 +274,7 @@ customer_values value_customers(const customer_table& customers, const model_pur
             const auto purchases_d = purchases.drawn(rng);
             auto spend_d = spend;
             if constexpr (requires { spend.drawn(rng); }) spend_d = spend.drawn(rng);
-            detail::score_table(customers, compressed, purchases_d, spend_d, options, drawn);
+            detail::score_table(customers, layout, purchases_d, spend_d, options, drawn);
         } catch (const invalid_input&) {
             if (++rejected > draws / 10)
                 throw invalid_input("intervals", "", "more than 10 % of the parameter draws fall outside the models' "
@@ -203,18 +283,20 @@ customer_values value_customers(const customer_table& customers, const model_pur
             --d;
             continue;
         }
-        for (std::size_t c = 0; c < n; ++c) cells[c * draws + d] = static_cast<float>(drawn.clv[c]);
+        std::copy(drawn.clv.begin(), drawn.clv.end(), cells.begin() + static_cast<std::ptrdiff_t>(d * n));
         totals[d] = drawn.total_clv;
     }
     const double tail = (1 - options.interval_level) / 2;
     out.clv_lower.resize(n);
     out.clv_upper.resize(n);
-    std::vector<double> column(draws);
-    for (std::size_t c = 0; c < n; ++c) {
-        for (std::size_t d = 0; d < draws; ++d) column[d] = cells[c * draws + d];
-        out.clv_lower[c] = stats::quantile(column, tail);
-        out.clv_upper[c] = stats::quantile(column, 1 - tail);
-    }
+    parallel_for_blocks(n, detail::scoring_block_size, options.threads, [&](std::size_t begin, std::size_t end, std::size_t) {
+        std::vector<double> column(draws);
+        for (std::size_t c = begin; c < end; ++c) {
+            for (std::size_t d = 0; d < draws; ++d) column[d] = cells[d * n + c];
+            out.clv_lower[c] = stats::quantile(column, tail);
+            out.clv_upper[c] = stats::quantile(column, 1 - tail);
+        }
+    });
     out.total_lower = stats::quantile(totals, tail);
     out.total_upper = stats::quantile(totals, 1 - tail);
     return out;
@@ -226,6 +308,7 @@ struct prediction_options {
     std::optional<double> discount_rate;  ///< adds "dert" (the model's own DERT convention)
     bool alive_at_horizon = false;        ///< adds "probability_alive_at_horizon"
     std::optional<unsigned> pmf;          ///< adds "p_0" .. "p_N": P(X(T, T + horizon] = n | history)
+    unsigned threads = 1;                 ///< threads for the loops; the same bits for any number
 };
 
 /// Named per-customer columns, in the order of the input table.
@@ -236,50 +319,51 @@ struct customer_predictions {
 
 /// Batch predictions of a transaction model for every customer of `customers` (validated first):
 /// expected_transactions (the conditional expectation over the horizon), probability_alive, and as
-/// asked dert, probability_alive_at_horizon and p_0..p_N. Computed once per distinct history
-/// (`compress`) and, for everything but P(alive), once per distinct (x, T) (`alive_factorisation`).
+/// asked dert, probability_alive_at_horizon and p_0..p_N. P(alive) is computed per customer,
+/// everything else once per distinct (x, T) (`alive_factorisation`).
 template <class Model>
 customer_predictions predict_customers(const customer_table& customers, const Model& model,
                                        const prediction_options& options) {
     customers.validate();
     if (!(options.horizon >= 0) || !std::isfinite(options.horizon))
         throw invalid_input("horizon", to_message_string(options.horizon), "must be a finite number >= 0");
-    const compressed_table compressed = compress(customers);
-    const auto& rows = compressed.unique;
+    if (options.threads == 0) throw invalid_input("threads", "0", "must be at least 1");
     customer_predictions out;
-    std::vector<std::vector<double>> per_row;
-    auto add = [&](std::string name) { out.names.push_back(std::move(name)); per_row.emplace_back(rows.size()); };
-    add("expected_transactions");
-    add("probability_alive");
-    if (options.discount_rate) add("dert");
-    if (options.alive_at_horizon) add("probability_alive_at_horizon");
+    out.names = {"expected_transactions", "probability_alive"};
+    if (options.discount_rate) out.names.push_back("dert");
+    if (options.alive_at_horizon) out.names.push_back("probability_alive_at_horizon");
     const unsigned pmf_terms = options.pmf ? *options.pmf + 1 : 0;
-    for (unsigned n = 0; n < pmf_terms; ++n) add("p_" + std::to_string(n));
+    for (unsigned n = 0; n < pmf_terms; ++n) out.names.push_back("p_" + std::to_string(n));
 
-    std::map<std::pair<double, double>, std::vector<double>> cache;  // if-alive values per (x, T)
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        const double x = rows.frequency[i], T = rows.T[i];
-        auto [it, inserted] = cache.try_emplace({x, T});
-        if (inserted) {
+    // If-alive values per (x, T): every column but probability_alive, in the order of `names`.
+    const detail::frequency_age_groups groups = detail::group_by_frequency_and_age(customers);
+    const std::size_t width = out.names.size() - 1;
+    std::vector<double> if_alive(groups.size() * width);
+    parallel_for_blocks(groups.size(), 16, options.threads, [&](std::size_t begin, std::size_t end, std::size_t) {
+        for (std::size_t j = begin; j < end; ++j) {
+            const double x = groups.frequency[j], T = groups.T[j];
             const detail::alive_factorisation<Model> future(model, x, T);
-            auto& v = it->second;
-            v.push_back(future.expected_if_alive(options.horizon));
-            if (options.discount_rate) v.push_back(static_cast<double>(model.dert_if_alive(*options.discount_rate, x, T)));
-            if (options.alive_at_horizon) v.push_back(future.alive_at_if_alive(options.horizon));
-            for (unsigned n = 0; n < pmf_terms; ++n) v.push_back(future.probability_of_n_if_alive(n, options.horizon));
+            double* v = &if_alive[j * width];
+            *v++ = future.expected_if_alive(options.horizon);
+            if (options.discount_rate) *v++ = static_cast<double>(model.dert_if_alive(*options.discount_rate, x, T));
+            if (options.alive_at_horizon) *v++ = future.alive_at_if_alive(options.horizon);
+            for (unsigned n = 0; n < pmf_terms; ++n) *v++ = future.probability_of_n_if_alive(n, options.horizon);
         }
-        const double alive = static_cast<double>(model.probability_alive(x, rows.recency[i], T));
-        const auto& v = it->second;
-        std::size_t c = 0, k = 0;
-        per_row[c++][i] = alive * v[k++];
-        per_row[c++][i] = alive;
-        if (options.discount_rate) per_row[c++][i] = alive * v[k++];
-        if (options.alive_at_horizon) per_row[c++][i] = alive * v[k++];
-        for (unsigned n = 0; n < pmf_terms; ++n, ++k) per_row[c++][i] = (n == 0 ? 1 - alive : 0.0) + alive * v[k];
-    }
-    out.columns.assign(per_row.size(), std::vector<double>(customers.size()));
-    for (std::size_t j = 0; j < per_row.size(); ++j)
-        for (std::size_t c = 0; c < customers.size(); ++c) out.columns[j][c] = per_row[j][compressed.row_of_customer[c]];
+    });
+    out.columns.assign(out.names.size(), std::vector<double>(customers.size()));
+    const std::size_t pmf_first = out.names.size() - pmf_terms;  // column of p_0
+    parallel_for_blocks(customers.size(), detail::scoring_block_size, options.threads,
+                        [&](std::size_t begin, std::size_t end, std::size_t) {
+        for (std::size_t c = begin; c < end; ++c) {
+            const double alive = static_cast<double>(
+                model.probability_alive(customers.frequency[c], customers.recency[c], customers.T[c]));
+            const double* v = &if_alive[groups.group_of_row[c] * width];
+            out.columns[0][c] = alive * v[0];
+            out.columns[1][c] = alive;
+            for (std::size_t k = 2; k < out.names.size(); ++k)
+                out.columns[k][c] = (k == pmf_first ? 1 - alive : 0.0) + alive * v[k - 1];
+        }
+    });
     return out;
 }
 
