@@ -2,6 +2,7 @@
 # `clv predict` and `clv value` as filters (issue 8): standard input in, standard output out, chunk by
 # chunk; partitions without a header scored apart and concatenated; each output must be byte for
 # byte the one-chunk run over the whole file (the non-streaming computation: one table, one call).
+# And --threads: fit, predict and value give the same bytes on 1 and 2 threads.
 # Usage: streaming.sh <clv> <shared-data-dir>
 set -u
 clv=$1; data=$2/cdnow
@@ -91,6 +92,21 @@ grep -q "^clv: error: standard input:4:1: field 'customer_id'.*duplicate custome
 printf 'customer_id,frequency,recency,T\n' | "$clv" predict --model-file bgnbd.json --horizon 39 --input - >/dev/null 2>err \
   && bad "a summary without rows accepted"
 grep -q "standard input: no data rows" err || bad "a summary without rows: $(cat err)"
+
+# 5. --threads: the same bytes for 1 and 2 threads (fixed blocks, fixed order of the sums).
+for m in bgnbd pnbd gg; do
+  for t in 1 2; do "$clv" fit --model $m --input cbs.csv --time-unit week --threads $t > fit_$t.json 2>err || bad "fit $m --threads $t: $(cat err)"; done
+  same fit_1.json fit_2.json "fit $m with 1 and 2 threads"
+done
+for t in 1 2; do
+  "$clv" predict --model-file pnbd.json --horizon 39 --discount-rate 0.0027 --pmf 2 --threads $t --input cbs.csv > p_$t.csv 2>err \
+    || bad "predict --threads $t: $(cat err)"
+  "$clv" value --transaction-model bgnbd.json --spend-model gg.json --annual-discount-rate 0.1 --threads $t --input cbs.csv \
+    > v_$t.csv 2>err || bad "value --threads $t: $(cat err)"
+done
+same p_1.csv p_2.csv "predict with 1 and 2 threads"
+same v_1.csv v_2.csv "value with 1 and 2 threads"
+"$clv" fit --model bgnbd --input cbs.csv --threads 0 >/dev/null 2>err && bad "--threads 0 accepted"
 
 [ $fail -eq 0 ] && echo "clv predict/value streaming: all cases passed"
 exit $fail

@@ -46,6 +46,7 @@ inline void add_predict_command(CLI::App& app) {
         std::string model_file, model, params;
         summary_input input;
         stream_options stream;
+        unsigned threads = 1;
         std::optional<double> horizon;
         std::optional<unsigned> periods;
         std::optional<double> discount_rate;
@@ -69,6 +70,7 @@ inline void add_predict_command(CLI::App& app) {
     add_summary_input_options(*cmd, opt->input);
     cmd->get_option("--input")->required(false);
     add_stream_options(*cmd, opt->input, opt->stream);
+    add_threads_option(*cmd, opt->threads);
     cmd->add_option("--horizon", opt->horizon, "prediction horizon, in the time unit of the model's data (BG/BB: "
                                                "whole opportunities); needed for transaction models")
         ->check(non_negative_number());
@@ -132,6 +134,7 @@ inline void add_predict_command(CLI::App& app) {
         prediction.discount_rate = opt->discount_rate;
         prediction.alive_at_horizon = opt->alive_at_horizon;
         prediction.pmf = opt->pmf;
+        prediction.threads = opt->threads;
         double T_low = std::numeric_limits<double>::infinity(), T_high = -T_low;
         with_transaction_model(model_name, [&]<class M>() {
             const M model(params_from_json<M>(params_json, source));

@@ -36,6 +36,7 @@ struct options {
     std::string transaction_model, spend_model, retention_model, output;
     summary_input input;
     stream_options stream;
+    unsigned threads = 1;
     std::optional<double> horizon, discount_rate, annual_discount_rate, order_value, margin_per_period, renewals;
     double margin = 1.0;
     double intervals = 0;
@@ -208,6 +209,7 @@ inline void run_transactional(const options& o) {
     valuation.gross_margin = o.margin;
     valuation.interval_level = o.intervals;
     valuation.draws = o.draws;
+    valuation.threads = o.threads;
     const bool needs_spend_column = !o.spend_model.empty() || o.own_spend;
 
     with_transaction_model(purchase_file["model"].get<std::string>(), [&]<class M>() {
@@ -307,6 +309,7 @@ inline void add_value_command(CLI::App& app) {
     add_summary_input_options(*cmd, opt->input);
     cmd->get_option("--input")->required(false);
     add_stream_options(*cmd, opt->input, opt->stream);
+    add_threads_option(*cmd, opt->threads);
     cmd->add_option("--monetary-col", opt->input.columns.monetary_value_column,
                     "mean repeat-purchase value column (default monetary_value)");
     cmd->add_option("--horizon", opt->horizon, "value purchases in the next HORIZON time units (default: the whole "
