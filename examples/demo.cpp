@@ -72,6 +72,9 @@ int main(int argc, char** argv) {
     settings.product_column = "category";
     settings.attributes = CLV_EXAMPLE_DATA "/demo_attributes.csv";
     settings.survey = CLV_EXAMPLE_DATA "/demo_survey.csv";
+    settings.contractual = CLV_EXAMPLE_DATA "/demo_subscriptions.csv";  // the retention section
+    settings.contract_period = clv::time_unit::parse("month");
+    settings.margin_per_period = 9.5;
     settings.gross_margin = 0.3;
     const clv::customer_report report = clv::build_customer_report(settings);
     std::filesystem::create_directories(std::filesystem::absolute(report_path).parent_path());

@@ -367,7 +367,12 @@ void run_model_part(customer_report& r, const customer_report_settings& s, const
     progress("fitting Gamma-Gamma spend");
     std::optional<gamma_gamma_fit> spend_fit;
     try {
-        spend_fit = fit_gamma_gamma(r.customers);
+        // A report describes the data it is given: repeat buyers whose mean spend is $0 (free
+        // orders, refunds netted out) are left out of the spend fit and counted in a note.
+        spend_fit = fit_gamma_gamma(r.customers, {}, "customer table", 0, nonpositive_spend::exclude);
+        if (spend_fit->nonpositive_spend_excluded > 0)
+            r.notes.push_back(to_message_string(spend_fit->nonpositive_spend_excluded) +
+                              " repeat buyers with a mean spend of 0 or less were left out of the Gamma-Gamma fit.");
     } catch (const invalid_input& e) {
         r.notes.push_back(std::string("The Gamma-Gamma spend model could not be fitted: ") + e.what());
     }
@@ -484,8 +489,8 @@ inline customer_report build_customer_report(const customer_report_settings& s, 
                  (r.calibration ? " customers' calibration periods" : " customers"));
         r.comparison.push_back(assess_model<M>(fitted));
         const auto& a = r.comparison.back();
-        progress(std::string(label) + ": " + (a.converged ? "converged" : "not converged (" + a.status + ")") +
-                 ", log-likelihood " + detail::two_decimals(a.log_likelihood));
+        progress(detail::fit_progress(label, a.iterations, a.converged, a.status) + ", log-likelihood " +
+                 detail::two_decimals(a.log_likelihood));
     };
     assess.template operator()<bg_nbd<>>("BG/NBD", 1);
     assess.template operator()<pareto_nbd<>>("Pareto/NBD", 2);

@@ -31,6 +31,7 @@ struct model_assessment {
     std::vector<std::pair<std::string, double>> params;  ///< in the model's parameter order
     frequency_histogram histogram;                       ///< calibration repeat-purchase histogram
     std::optional<holdout_evaluation> holdout;           ///< when the data have holdout columns
+    int iterations = 0;                                  ///< the optimiser's iterations
 };
 
 /// Fits `M` to the calibration columns of `table` (compressed to unique rows first) and assesses the
@@ -46,6 +47,7 @@ model_assessment assess_model(const customer_table& table, const fit::fit_option
     out.model = std::string(M::name);
     out.converged = fit.converged;
     out.status = fit.status;
+    out.iterations = fit.iterations;
     out.log_likelihood = fit.log_likelihood;
     out.aic = fit.aic();
     out.bic = fit.bic();
