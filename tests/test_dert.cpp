@@ -3,9 +3,11 @@
 // same quadrature at 50 digits, the series at 50 digits (its rounding in double), and the
 // brute-force sum over purchases; DERT >= 0 and non-increasing in the rate across the switch
 // between methods; batch scoring with the same bits on any number of threads.
+#include <clv/models/bg_bb.hpp>
 #include <clv/models/bg_nbd.hpp>
 #include <clv/models/gamma_gamma.hpp>
 #include <clv/models/mbg_nbd.hpp>
+#include <clv/models/pareto_nbd.hpp>
 #include <clv/models/detail/beta_geometric.hpp>
 #include <clv/value/scoring.hpp>
 
@@ -200,4 +202,54 @@ TEST_CASE("batch valuation and predictions have the same bits on 1, 2 and 3 thre
     }
     options.threads = 0;
     CHECK_THROWS_AS((void)clv::value_customers(table, purchases, spend_part, options), clv::invalid_input);
+}
+
+// Rate 0 means no discounting: DERT is then the expected number of all future transactions, a
+// closed form where it is finite (BG/NBD E[1/p], a > 1; Pareto/NBD E[lambda] E[1/mu], s > 1;
+// BG/BB E[p] E[1/theta], gamma > 1). It must be the limit of the quadrature / series DERT as the
+// rate goes to 0 (an independent computation), and an error where the sum diverges.
+TEST_CASE("DERT at rate 0 is the limit of DERT as the rate goes to 0, and an error where it diverges") {
+    const double tiny = 1e-9;
+    // r > 1: DERT approaches its rate-0 value like the rate itself (with r + x < 1 the gap shrinks
+    // only like rate^(r+x), the integrand's tail being u^-(r+x+1)), so 1e-9 is close enough.
+    const clv::bg_nbd<> bg({2.5, 6.0, 3.2, 4.0});
+    const clv::mbg_nbd<> mbg({2.5, 6.0, 3.2, 4.0});
+    const clv::pareto_nbd<> pnbd({0.55, 10.6, 2.4, 11.7});
+    const clv::bg_bb<> bb({1.2, 0.75, 2.6, 2.8});
+    for (const double x : {0.0, 1.0, 6.0}) {
+        CAPTURE(x);
+        CHECK(bg.dert_if_alive(0, x, 30) == doctest::Approx((3.2 + 4.0 + x - 1) / (3.2 - 1)).epsilon(1e-14));
+        CHECK(bg.dert_if_alive(0, x, 30) == doctest::Approx(bg.dert_if_alive(tiny, x, 30)).epsilon(1e-6));
+        CHECK(mbg.dert_if_alive(0, x, 30) == doctest::Approx(mbg.dert_if_alive(tiny, x, 30)).epsilon(1e-6));
+        CHECK(pnbd.dert_if_alive(0, x, 30) == doctest::Approx(pnbd.dert_if_alive(tiny, x, 30)).epsilon(1e-6));
+        CHECK(bb.dert_if_alive(0, x, 6) == doctest::Approx(bb.dert_if_alive(tiny, x, 6)).epsilon(1e-6));
+        CHECK(bg.dert(0, x, x > 0 ? 20 : 0, 30) >= bg.dert(0.01, x, x > 0 ? 20 : 0, 30));
+    }
+    // a <= 1 (CDNOW's BG/NBD), s <= 1, gamma <= 1: infinitely many expected purchases without discounting.
+    CHECK_THROWS_WITH_AS(clv::bg_nbd<>({0.243, 4.414, 0.793, 2.426}).dert_if_alive(0, 2, 38),
+                         doctest::Contains("a <= 1"), clv::invalid_input);
+    CHECK_THROWS_WITH_AS(clv::pareto_nbd<>({0.55, 10.6, 0.6, 11.7}).dert_if_alive(0, 2, 38),
+                         doctest::Contains("s <= 1"), clv::invalid_input);
+    CHECK_THROWS_WITH_AS(clv::bg_bb<>({1.2, 0.75, 0.66, 2.8}).dert_if_alive(0, 2, 6), doctest::Contains("gamma <= 1"),
+                         clv::invalid_input);
+    CHECK_THROWS_AS(bg.dert_if_alive(-1e-3, 1, 30), clv::invalid_input);
+
+    // Valuation without discounting or horizon: finite through DERT(0), refused for a constant rate.
+    clv::customer_table table;
+    table.push_back("a", {2, 20, 30, 25, 1});
+    table.push_back("b", {0, 0, 30, 0, 1});
+    const clv::model_purchases<clv::bg_nbd<>> purchases{bg};
+    const clv::model_spend<clv::gamma_gamma<>> spend{clv::gamma_gamma<>({6.25, 3.74, 15.44})};
+    clv::valuation_options options;
+    options.discount.rate = 0;
+    const auto values = clv::value_customers(table, purchases, spend, options);
+    REQUIRE(values.clv.size() == 2);
+    for (std::size_t i = 0; i < 2; ++i) {
+        const auto r = table.row(i);
+        CHECK(values.clv[i] == doctest::Approx(bg.dert(0, r.frequency, r.recency, r.T) *
+                                               spend.expected_order_value(r)).epsilon(1e-12));
+    }
+    const clv::continuous_discounting none{0, std::numeric_limits<double>::infinity()};
+    CHECK_THROWS_WITH_AS((void)clv::customer_value(clv::no_record{}, clv::constant_spend(10), clv::constant_rate(2), none),
+                         doctest::Contains("finite horizon"), clv::invalid_input);
 }

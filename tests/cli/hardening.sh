@@ -113,6 +113,17 @@ expect_error "negative horizon" 1 "--horizon" -- predict --model-file model.json
 v=$("$clv" simple --retention 0.8 --discount-rate 0 --margin-per-period 100 2>&1)
 python3 -c "import sys; sys.exit(0 if abs(float('$v') - 400) < 1e-9 else 1)" 2>/dev/null || bad "retention form at rate 0: $v (want 400)"
 expect_error "retention 1 at rate 0" 1 "discount|horizon|converge" -- simple --retention 1 --discount-rate 0 --margin-per-period 100
+# DERT at rate 0: the expected number of all future purchases, (a + b + x - 1)/(a - 1) for a BG/NBD
+# customer without repeat purchases (alive for sure) when a > 1; the CDNOW fit has a < 1: refused.
+printf 'customer_id,frequency,recency,T\nnew,0,0,10\n' > fresh.csv
+"$clv" predict --model bgnbd --params '{"r":2.5,"alpha":6,"a":3.2,"b":4}' --input fresh.csv --horizon 1 --discount-rate 0 >out 2>err \
+  || bad "DERT at rate 0 with a > 1: $(cat err)"
+python3 - out <<'PY' || bad "DERT at rate 0: $(cat out)"
+import csv, sys
+row = next(csv.DictReader(open(sys.argv[1])))
+sys.exit(0 if abs(float(row["dert"]) - (3.2 + 4 - 1) / (3.2 - 1)) < 1e-12 else 1)
+PY
+expect_error "DERT at rate 0 with a <= 1" 1 "infinite when a <= 1" -- predict --model-file model.json --input data.csv --horizon 1 --discount-rate 0
 v=$("$clv" simple --aov 50 --purchases-per-year 4 --lifetime-years 1e12 --discount-rate 0.1 2>&1)
 python3 -c "import sys; sys.exit(0 if abs(float('$v') - 2000) < 1e-6 else 1)" 2>/dev/null || bad "simple, 1e12 years at 10 %: $v (want 2000)"
 

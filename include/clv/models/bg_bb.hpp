@@ -236,11 +236,22 @@ public:
     /// batch scoring can reuse it across recencies; dert = probability_alive * dert_if_alive.
     /// = (alpha + x)/(alpha + beta + n) * E[1/(theta + d)], theta ~ Beta(gamma, delta + n + 1)
     /// (see detail::bg_bb::expected_inverse_shifted_beta for the 2F1 of FHS eq. 14).
+    /// At rate 0: (alpha + x)/(alpha + beta + n) E[1/theta] = ... (gamma + delta + n)/(gamma - 1),
+    /// finite only when gamma > 1 (otherwise `invalid_input` says so).
     Real dert_if_alive(Real discount_rate, Real x, Real n) const {
-        if (!(discount_rate > 0) || !std::isfinite(static_cast<double>(discount_rate)))
+        if (!(discount_rate >= 0) || !std::isfinite(static_cast<double>(discount_rate)))
             throw invalid_input("discount_rate", to_message_string(static_cast<double>(discount_rate)),
-                                "must be a finite number > 0 (per opportunity)", {std::string(name)});
+                                "must be a finite number >= 0 (per opportunity)", {std::string(name)});
         validate_history(x, x, n);
+        if (discount_rate == 0) {
+            if (!(p_.gamma > 1))
+                throw invalid_input("discount_rate", "0",
+                                    "without discounting the expected number of future transactions is infinite when "
+                                    "gamma <= 1 (here gamma = " + to_message_string(static_cast<double>(p_.gamma)) +
+                                        "): give a discount rate > 0 or a horizon",
+                                    {std::string(name)});
+            return (p_.alpha + x) / (p_.alpha + p_.beta + n) * (p_.gamma + p_.delta + n) / (p_.gamma - 1);
+        }
         return (p_.alpha + x) / (p_.alpha + p_.beta + n) *
                detail::bg_bb::expected_inverse_shifted_beta(p_.gamma, Real(p_.delta + n + 1), discount_rate);
     }

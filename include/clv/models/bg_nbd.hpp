@@ -239,11 +239,23 @@ public:
 
     /// DERT of a customer known to be alive at T: it depends on (x, T) only, so batch scoring can
     /// reuse it across customers; dert = probability_alive * dert_if_alive.
+    /// At rate 0 (no discounting) it is the expected number of all future transactions, E[1/p] =
+    /// (a + b' - 1)/(a - 1) with p ~ Beta(a, b' = b+x+m) (the customer buys until a coin with
+    /// probability p ends it), finite only when a > 1: otherwise this throws `invalid_input` saying so.
     Real dert_if_alive(Real discount_rate, Real x, Real T) const {
-        if (!(discount_rate > 0) || !std::isfinite(static_cast<double>(discount_rate)))
+        if (!(discount_rate >= 0) || !std::isfinite(static_cast<double>(discount_rate)))
             throw invalid_input("discount_rate", to_message_string(static_cast<double>(discount_rate)),
-                                "must be a finite number > 0", {std::string(name)});
+                                "must be a finite number >= 0", {std::string(name)});
         validate_history(x, Real(0), T);
+        if (discount_rate == 0) {
+            if (!(p_.a > 1))
+                throw invalid_input("discount_rate", "0",
+                                    "without discounting the expected number of future transactions is infinite when "
+                                    "a <= 1 (here a = " + to_message_string(static_cast<double>(p_.a)) +
+                                        "): give a discount rate > 0 or a horizon",
+                                    {std::string(name)});
+            return (p_.a + updated_b(x) - 1) / (p_.a - 1);
+        }
         const Real value = detail::beta_geometric::discounted_expected_count<Real>(discount_rate, Real(p_.r + x),
                                                                                    Real(p_.alpha + T), p_.a, updated_b(x));
         using std::isfinite;

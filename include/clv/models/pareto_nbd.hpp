@@ -297,12 +297,20 @@ public:
     Real dert_if_alive(Real discount_rate, Real x, Real T) const {
         using std::exp;
         using std::isfinite;
-        if (!(discount_rate > 0) || !isfinite(discount_rate))
+        if (!(discount_rate >= 0) || !isfinite(discount_rate))
             throw invalid_input("discount_rate", to_message_string(discount_rate),
-                                "the discount rate must be a finite number > 0", {"pareto_nbd::dert"});
+                                "the discount rate must be a finite number >= 0", {"pareto_nbd::dert"});
         Real t_x = 0;
         std::tie(x, t_x, T) = checked(x, t_x, T);
         const auto& p = params_;
+        if (discount_rate == 0) {  // E[lambda] E[lifetime] = (r+x)/(alpha+T) (beta+T)/(s-1), finite for s > 1
+            if (!(p.s > 1))
+                throw invalid_input("discount_rate", "0",
+                                    "without discounting the expected number of future transactions is infinite when "
+                                    "s <= 1 (here s = " + to_message_string(p.s) + "): give a discount rate > 0 or a horizon",
+                                    {"pareto_nbd::dert"});
+            return (p.r + x) / (p.alpha + T) * (p.beta + T) / (p.s - 1);
+        }
         const Real b = p.beta + T;
         const Real z = discount_rate * b;
         auto& rule = detail::pnbd::exp_sinh_rule<Real>();

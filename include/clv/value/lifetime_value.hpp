@@ -58,9 +58,17 @@ struct continuous_discounting {
     double rate = 0;
     double horizon = std::numeric_limits<double>::infinity();
 
+    /// Rate 0 with no horizon is valid: a transaction model's undiscounted expected residual
+    /// transactions can be finite (DERT at rate 0); parts whose sum diverges say so
+    /// (`require_finite_sum`).
     void validate() const {
         detail::require_finite_at_least("discount rate", rate, 0);
         if (!(horizon >= 0)) throw invalid_input("horizon", to_message_string(horizon), "must be a number >= 0");
+    }
+
+    /// Throws when neither discounting nor a horizon bounds the sum (parts without a closed form
+    /// of their whole-lifetime sum, e.g. a constant purchase rate).
+    void require_finite_sum() const {
         if (rate == 0 && std::isinf(horizon))
             throw invalid_input("horizon", "", "without discounting the value needs a finite horizon: give a horizon "
                                                "or a discount rate > 0");
@@ -151,6 +159,7 @@ double discounted_purchases_by_period(const Purchases& purchases, const Retentio
 template <class Curve>
 double discounted_expected_purchases(const Curve& cumulative, const continuous_discounting& discount) {
     discount.validate();
+    discount.require_finite_sum();
     const double delta = discount.rate, H = discount.horizon;
     if (delta == 0) return cumulative(H);
     auto integrand = [&](double t) { return std::exp(-delta * t) * cumulative(t); };
@@ -214,6 +223,7 @@ double customer_value(const R& record, const Spend& spend, const Purchases& purc
         if (std::isinf(discount.horizon)) return gross_margin * order * purchases.discounted_purchases(record, discount.rate);
     }
     if constexpr (requires { purchases.purchases_per_period; }) {
+        discount.require_finite_sum();
         const double d = discount.rate, H = discount.horizon;
         discounted = purchases.purchases_per_period * (d == 0 ? H : (std::isinf(H) ? 1.0 : -std::expm1(-d * H)) / d);
     } else {

@@ -105,8 +105,7 @@ struct alive_factorisation {
     /// infinite and the model has it).
     [[nodiscard]] double discounted_if_alive(const continuous_discounting& discount, bool per_period) const {
         if constexpr (requires { model.dert_if_alive(0.1, 1.0, 1.0); }) {
-            if (std::isinf(discount.horizon) && discount.rate > 0)
-                return static_cast<double>(model.dert_if_alive(discount.rate, x, T));
+            if (std::isinf(discount.horizon)) return static_cast<double>(model.dert_if_alive(discount.rate, x, T));
         }
         auto fresh = [&](double t) { return expected_if_alive(t); };
         if (!per_period) return discounted_expected_purchases(fresh, discount);
