@@ -63,4 +63,14 @@ std::string to_message_string(const Real& v) {
     return out.str();
 }
 
+/// The error for DERT at discount rate 0 where the expected number of all future transactions is
+/// infinite because the model's `parameter` (a, s or gamma) is <= 1; `where` names the model.
+inline invalid_input undiscounted_sum_diverges(const std::string& parameter, double value, const std::string& where) {
+    return invalid_input("discount_rate", "0",
+                         "without discounting the expected number of future transactions is infinite when " +
+                             parameter + " <= 1 (here " + parameter + " = " + to_message_string(value) +
+                             "): give a discount rate > 0 or a horizon",
+                         {where});
+}
+
 }  // namespace clv

@@ -245,11 +245,7 @@ public:
         validate_history(x, x, n);
         if (discount_rate == 0) {
             if (!(p_.gamma > 1))
-                throw invalid_input("discount_rate", "0",
-                                    "without discounting the expected number of future transactions is infinite when "
-                                    "gamma <= 1 (here gamma = " + to_message_string(static_cast<double>(p_.gamma)) +
-                                        "): give a discount rate > 0 or a horizon",
-                                    {std::string(name)});
+                throw undiscounted_sum_diverges("gamma", static_cast<double>(p_.gamma), std::string(name));
             return (p_.alpha + x) / (p_.alpha + p_.beta + n) * (p_.gamma + p_.delta + n) / (p_.gamma - 1);
         }
         return (p_.alpha + x) / (p_.alpha + p_.beta + n) *

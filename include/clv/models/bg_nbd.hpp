@@ -248,12 +248,7 @@ public:
                                 "must be a finite number >= 0", {std::string(name)});
         validate_history(x, Real(0), T);
         if (discount_rate == 0) {
-            if (!(p_.a > 1))
-                throw invalid_input("discount_rate", "0",
-                                    "without discounting the expected number of future transactions is infinite when "
-                                    "a <= 1 (here a = " + to_message_string(static_cast<double>(p_.a)) +
-                                        "): give a discount rate > 0 or a horizon",
-                                    {std::string(name)});
+            if (!(p_.a > 1)) throw undiscounted_sum_diverges("a", static_cast<double>(p_.a), std::string(name));
             return (p_.a + updated_b(x) - 1) / (p_.a - 1);
         }
         const Real value = detail::beta_geometric::discounted_expected_count<Real>(discount_rate, Real(p_.r + x),

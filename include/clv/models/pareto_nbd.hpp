@@ -304,11 +304,7 @@ public:
         std::tie(x, t_x, T) = checked(x, t_x, T);
         const auto& p = params_;
         if (discount_rate == 0) {  // E[lambda] E[lifetime] = (r+x)/(alpha+T) (beta+T)/(s-1), finite for s > 1
-            if (!(p.s > 1))
-                throw invalid_input("discount_rate", "0",
-                                    "without discounting the expected number of future transactions is infinite when "
-                                    "s <= 1 (here s = " + to_message_string(p.s) + "): give a discount rate > 0 or a horizon",
-                                    {"pareto_nbd::dert"});
+            if (!(p.s > 1)) throw undiscounted_sum_diverges("s", static_cast<double>(p.s), "pareto_nbd::dert");
             return (p.r + x) / (p.alpha + T) * (p.beta + T) / (p.s - 1);
         }
         const Real b = p.beta + T;
