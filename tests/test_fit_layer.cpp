@@ -8,7 +8,9 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <random>
+#include <vector>
 
 TEST_CASE("BFGS finds the Rosenbrock minimum") {
     auto rosenbrock = [](const Eigen::VectorXd& x, Eigen::VectorXd& g) {
@@ -294,4 +296,36 @@ TEST_CASE("an interior maximum is not reported as converged when the likelihood 
     CHECK(fit.log_likelihood > local.log_likelihood + 0.5 * 50);
     CHECK(fit.status.find("v runs to infinity") != std::string::npos);
     CHECK_FALSE(fit.std_errors_available);
+}
+
+TEST_CASE("the screening subsample stands for the customers, not for the rows of a compressed table") {
+    // One row for 10,000 customers without a repeat purchase, then 2,000 rare histories of one
+    // customer each: a sample of rows at a fixed stride would be almost all rare histories.
+    std::vector<double> x{0}, t_x{0}, T{30}, w{10000};
+    for (int i = 0; i < 2000; ++i) {
+        x.push_back(1 + i % 7);
+        t_x.push_back(1 + i % 20);
+        T.push_back(30);
+        w.push_back(1);
+    }
+    const clv::transaction_columns data{x, t_x, T, w};
+    const clv::fit::detail::weighted_sample sample(data, 400);
+    const double total = std::accumulate(sample.weight.begin(), sample.weight.end(), 0.0);
+    CHECK(total == doctest::Approx(12000).epsilon(1e-12));
+    CHECK(sample.weight.size() <= 400);
+    REQUIRE(!sample.frequency.empty());
+    CHECK(sample.frequency[0] == 0);
+    const double step = 12000.0 / 400;
+    CHECK(std::abs(sample.weight[0] - 10000) <= step);  // the heavy row keeps its share, within one step
+    for (std::size_t i = 1; i < sample.weight.size(); ++i) CHECK(sample.weight[i] == doctest::Approx(step));
+
+    // Equal weights: every (n / rows)-th row, each standing for that many customers.
+    std::vector<double> ones(1000, 1.0), xs(1000), ts(1000), Ts(1000, 50.0);
+    for (int i = 0; i < 1000; ++i) xs[static_cast<std::size_t>(i)] = i;
+    const clv::fit::detail::weighted_sample even({xs, ts, Ts, ones}, 100);
+    REQUIRE(even.frequency.size() == 100);
+    for (std::size_t i = 0; i < 100; ++i) {
+        CHECK(even.frequency[i] == static_cast<double>(10 * i + 5));
+        CHECK(even.weight[i] == doctest::Approx(10));
+    }
 }

@@ -164,18 +164,34 @@ double objective(const Data& data, double weight_total, double penalty, const Ei
     return value;
 }
 
-/// Rows of `data` at a fixed stride, each standing for `stride` times its weight: a
-/// deterministic subsample on which extra starts are screened cheaply. Compressed tables are
-/// sorted by (frequency, recency, T), so a stride samples the whole range evenly.
-struct strided_columns {
+/// A deterministic subsample of about `rows` customers on which extra starts are screened
+/// cheaply: systematic sampling with probability proportional to weight (customers at equal
+/// steps of the cumulative weight, each row standing for step times the number of steps it
+/// holds). A compressed table's rows carry very unequal weights (one row for thousands of
+/// customers with no repeat purchase, one for each rare history), and a sample of rows at a fixed
+/// stride would stand for a population of mostly rare histories, whose likelihood can have its
+/// maximum far from the data's. Compressed tables are sorted by (frequency, recency, T), so the
+/// steps cover the whole range evenly.
+struct weighted_sample {
     std::vector<double> frequency, recency, T, weight;
 
-    strided_columns(const transaction_columns& data, std::size_t stride) {
-        for (std::size_t i = stride / 2; i < data.size(); i += stride) {
+    weighted_sample(const transaction_columns& data, std::size_t rows) {
+        double total = 0;
+        for (std::size_t i = 0; i < data.size(); ++i) total += data.weight_at(i);
+        const double step = total / static_cast<double>(std::max<std::size_t>(rows, 1));
+        double next = step / 2, cumulative = 0;
+        for (std::size_t i = 0; i < data.size(); ++i) {
+            cumulative += data.weight_at(i);
+            double hits = 0;
+            while (next < cumulative) {
+                ++hits;
+                next += step;
+            }
+            if (hits == 0) continue;
             frequency.push_back(data.frequency[i]);
             recency.push_back(data.recency[i]);
             T.push_back(data.T[i]);
-            weight.push_back(data.weight_at(i) * static_cast<double>(stride));
+            weight.push_back(hits * step);
         }
     }
     [[nodiscard]] transaction_columns columns() const { return {frequency, recency, T, weight}; }
@@ -383,10 +399,10 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
     // (the first fit failed) every screened point is a candidate, best first.
     const auto design = detail::half_fraction_design(k, static_cast<std::size_t>(std::max(options.extra_starts, 0)));
     if (!design.empty()) {
-        std::optional<detail::strided_columns> sample;
+        std::optional<detail::weighted_sample> sample;
         if constexpr (std::is_same_v<Data, transaction_columns>) {
             if (options.screening_rows > 0 && data.size() > options.screening_rows)
-                sample.emplace(data, (data.size() + options.screening_rows - 1) / options.screening_rows);
+                sample.emplace(data, options.screening_rows);
         }
         const Data* screen_data = &data;
         transaction_columns sample_columns;
@@ -431,8 +447,17 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
                 // The subsample cannot rank maxima whose log-likelihoods differ by a few units on
                 // the full data, but it does tell a different maximum from the same one. A
                 // candidate that does not settle (it runs off to the edge, where the likelihood
-                // may be higher than at any interior maximum) is fitted too.
-                if (!std::isfinite(minimize_bfgs(g_screen, theta, settle).value) || seen(theta)) continue;
+                // may be higher than at any interior maximum; or it stops there, on a plateau
+                // flat to rounding, more than e^10 from the start) is fitted too, from its
+                // screened point: where the subsample's path ended the full data need not lead,
+                // and some likelihoods are far dearer out there.
+                const bfgs_report on_sample = minimize_bfgs(g_screen, theta, settle);
+                if (!std::isfinite(on_sample.value)) continue;
+                if (!on_sample.converged || (theta - theta_start).cwiseAbs().maxCoeff() > 10) {
+                    theta = theta_candidate;
+                } else if (seen(theta)) {
+                    continue;
+                }
             }
             bfgs_report r = attempt(theta);
             if (r.converged) remember(theta);

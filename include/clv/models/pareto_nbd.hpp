@@ -140,7 +140,11 @@ public:
         // H(tau) depends on (x, tau) only. Compressed tables come sorted by (x, t_x, T), so H(t_x)
         // is shared by runs of consecutive rows, and H(T) by every row with the same (x, T)
         // (most rows have x = 0 and one of a few hundred ages T): both are looked up, not
-        // recomputed, which more than halves the cost per row. The caches belong to a block.
+        // recomputed, which more than halves the cost per row. Where the series argument is near 1,
+        // H comes from quadrature (detail::pnbd::log_h), still once per (x, tau) and not once per
+        // row as a quadrature of R would be: this keeps the fit's cost bounded when it passes
+        // through parameters with alpha and beta orders of magnitude apart. The caches belong to
+        // a block.
         using h_type = d::log_h_result<double, true>;
         struct pair_hash {
             std::size_t operator()(const std::pair<double, double>& k) const noexcept {
@@ -159,8 +163,6 @@ public:
                 d::death_odds<double> odds;
                 if (!(t_x < T)) {
                     odds = d::no_death_odds<double>();
-                } else if (!d::series_applies(alpha, beta, t_x)) {
-                    odds = d::death_odds_by_quadrature<double, true>(r, alpha, s, beta, x, t_x, T);
                 } else {
                     if (x != cached_x || t_x != cached_tx) {
                         h_tx = d::log_h<double, true>(r, alpha, s, beta, x, t_x);
@@ -169,9 +171,7 @@ public:
                     }
                     auto [it, inserted] = h_of_T.try_emplace({x, T});
                     if (inserted) it->second = d::log_h<double, true>(r, alpha, s, beta, x, T);
-                    odds = h_tx.converged && it->second.converged
-                        ? d::death_odds_from_series(h_tx, it->second, r, alpha, s, beta, x, t_x, T)
-                        : d::death_odds_by_quadrature<double, true>(r, alpha, s, beta, x, t_x, T);
+                    odds = d::death_odds_from_series(h_tx, it->second, r, alpha, s, beta, x, t_x, T);
                 }
                 double lg_ratio, dg_ratio;
                 if (use_table) {

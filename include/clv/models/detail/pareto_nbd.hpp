@@ -30,6 +30,7 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <stdexcept>
 
 namespace clv {
 
@@ -134,9 +135,10 @@ struct log_h_result {
     bool converged;
 };
 
+/// log H(tau) by its 2F1 series; `converged` is false when the series did not converge.
 template <class Real, bool Gradient>
-log_h_result<Real, Gradient> log_h(const Real& r, const Real& alpha, const Real& s, const Real& beta,
-                                   const Real& x, const Real& tau) {
+log_h_result<Real, Gradient> log_h_by_series(const Real& r, const Real& alpha, const Real& s, const Real& beta,
+                                             const Real& x, const Real& tau) {
     using std::log;
     const Real c = r + s + x + 1;
     log_h_result<Real, Gradient> out{};
@@ -169,6 +171,76 @@ bool series_applies(const Real& alpha, const Real& beta, const Real& t_x) {
     const Real argument = alpha >= beta ? Real((alpha - beta) / (alpha + t_x)) : Real((beta - alpha) / (beta + t_x));
     return !(argument > Real(series_argument_limit));
 }
+
+/// log H(tau) by quadrature, for series arguments near 1 (the series would need about
+/// 40 / (1 - z) terms). H is A = r+s+x times the tail integral that R is a difference of,
+///     H(tau) = A (alpha+tau)^(r+x) (beta+tau)^s int_tau^inf (alpha+u)^-(r+x) (beta+u)^-(s+1) du,
+/// which with beta + u = (beta+tau) e^v and rho = (beta+tau)/(alpha+tau) reads
+///     H(tau) = A int_0^inf exp(-s v - (r+x) L(v)) dv,   L(v) = log1p(rho expm1(v))
+/// (rho = 1 gives H = 1). The integrand's log-derivative -(s + (r+x) rho e^v / (1 + rho expm1(v)))
+/// is monotone between -(s + (r+x) rho) at 0 and -(s+r+x) at infinity; with k0 the smaller of the
+/// two, p = 1 - exp(-k0 v) leaves a bounded non-increasing integrand on [0, 1) for tanh-sinh. The
+/// gradient differentiates under the integral: d log H / dr = 1/A - <L>, d/ds = 1/A - <v>,
+/// d/dalpha = (r+x) rho <M> / (alpha+tau), d/dbeta = -(r+x) <M> / (alpha+tau), where
+/// M = dL/drho = expm1(v) / (1 + rho expm1(v)) and <f> is f's average under the integrand.
+/// It depends on (x, tau) only, so a summed likelihood computes it once per distinct pair, where
+/// the quadrature of R itself (death_odds_by_quadrature) would run once per row.
+template <class Real, bool Gradient>
+log_h_result<Real, Gradient> log_h_by_quadrature(const Real& r, const Real& alpha, const Real& s, const Real& beta,
+                                                 const Real& x, const Real& tau) {
+    using std::exp;
+    using std::log;
+    const Real rx = r + x;
+    const Real A = r + s + x;
+    const Real rho = (beta + tau) / (alpha + tau);
+    const Real k_start = s + rx * rho, k_end = A;
+    const Real k0 = k_start < k_end ? k_start : k_end;
+    auto& rule = tanh_sinh_rule<Real>();
+    const Real tol = quadrature_tolerance<Real>();
+    auto integrate = [&](auto&& weight) {
+        auto f = [&](const Real& p) {
+            // p rounding to 1 is the point at infinity, where the integrand (times v) is 0 or
+            // an integrable singularity; tanh-sinh's weights there are below any rounding.
+            if (!(p < 1)) return Real(0);
+            const Real v = -log1p(Real(-p)) / k0;
+            const Real e = expm1(v);
+            const Real L = log1p(Real(rho * e));
+            const Real h = exp((k0 - s) * v - rx * L) / k0;
+            return h == 0 ? Real(0) : Real(h * weight(v, e, L));  // 0, not 0 * inf, far out
+        };
+        return rule.integrate(f, Real(0), Real(1), tol);
+    };
+    log_h_result<Real, Gradient> out{};
+    try {
+        const Real J = integrate([](const Real&, const Real&, const Real&) { return Real(1); });
+        out.value = log(A) + log(J);
+        out.converged = true;
+        if constexpr (Gradient) {
+            const Real mean_L = integrate([](const Real&, const Real&, const Real& L) { return L; }) / J;
+            const Real mean_v = integrate([](const Real& v, const Real&, const Real&) { return v; }) / J;
+            const Real mean_M = integrate([&](const Real&, const Real& e, const Real&) { return Real(1 / (1 / e + rho)); }) / J;
+            out.d = {1 / A - mean_L, rx * rho * mean_M / (alpha + tau), 1 / A - mean_v, -rx * mean_M / (alpha + tau)};
+        }
+    } catch (const std::exception&) {
+        // Boost's rule throws where the integrand is not finite (parameters far outside any fit's
+        // path): a summed likelihood never throws, a NaN tells the optimiser "too far".
+        out.value = std::numeric_limits<Real>::quiet_NaN();
+        out.converged = false;
+    }
+    return out;
+}
+
+/// log H(tau): the series where it converges quickly, quadrature otherwise.
+template <class Real, bool Gradient>
+log_h_result<Real, Gradient> log_h(const Real& r, const Real& alpha, const Real& s, const Real& beta, const Real& x,
+                                   const Real& tau) {
+    if (series_applies(alpha, beta, tau)) {
+        auto h = log_h_by_series<Real, Gradient>(r, alpha, s, beta, x, tau);
+        if (h.converged) return h;
+    }
+    return log_h_by_quadrature<Real, Gradient>(r, alpha, s, beta, x, tau);
+}
+
 
 /// The death odds R from the two series values H(t_x) and H(T) (see the header comment).
 template <class Real, bool Gradient>
@@ -221,8 +293,8 @@ death_odds<Real> compute_death_odds(const Real& r, const Real& alpha, const Real
                                     const Real& x, const Real& t_x, const Real& T) {
     if (!(t_x < T)) return no_death_odds<Real>();
     if (!series_applies(alpha, beta, t_x)) return death_odds_by_quadrature<Real, Gradient>(r, alpha, s, beta, x, t_x, T);
-    const auto h_tx = log_h<Real, Gradient>(r, alpha, s, beta, x, t_x);
-    const auto h_T = log_h<Real, Gradient>(r, alpha, s, beta, x, T);
+    const auto h_tx = log_h_by_series<Real, Gradient>(r, alpha, s, beta, x, t_x);
+    const auto h_T = log_h_by_series<Real, Gradient>(r, alpha, s, beta, x, T);
     if (!h_tx.converged || !h_T.converged)
         return death_odds_by_quadrature<Real, Gradient>(r, alpha, s, beta, x, t_x, T);
     return death_odds_from_series(h_tx, h_T, r, alpha, s, beta, x, t_x, T);
