@@ -7,7 +7,7 @@
 // Result and command: docs/models.md, "Fit reliability".
 //
 //   bench_fit_sweep [sets per model = 100] [customers per set = 3000] [seed = 20261130]
-//                   [models = bgnbd,mbgnbd,pnbd] [compare = 1]
+//                   [models = bgnbd,mbgnbd,pnbd,bgbb] [compare = 1]
 // compare = 0 skips the two comparison fits (from the truth, without extra starts): a third of the
 // time, for the slow Pareto/NBD.
 #include <clv/clv.hpp>
@@ -39,6 +39,13 @@ template <class M>
 typename M::params draw_truth(std::mt19937_64& rng) {
     // Purchase rate r/alpha from about 0.005 to 2 per week; dropout Beta(a, b) (BG, MBG) or
     // lifetime rate Gamma(s, beta) (Pareto/NBD) from heavy to light churn.
+    if constexpr (std::is_same_v<M, clv::bg_bb<>>) {
+        // Transaction probability p ~ Beta(alpha, beta), dropout probability theta ~ Beta(gamma,
+        // delta), each shape in [0.2, 5]: from U-shaped to concentrated, around the donation
+        // data's (1.20, 0.75, 0.66, 2.78).
+        return {log_uniform(rng, 0.2, 5.0), log_uniform(rng, 0.2, 5.0), log_uniform(rng, 0.2, 5.0),
+                log_uniform(rng, 0.2, 5.0)};
+    }
     const double r = log_uniform(rng, 0.1, 3.0), alpha = log_uniform(rng, 1.0, 20.0);
     if constexpr (std::is_same_v<M, clv::pareto_nbd<>>) {
         return {r, alpha, log_uniform(rng, 0.1, 3.0), log_uniform(rng, 2.0, 60.0)};
@@ -62,6 +69,8 @@ tally sweep(int sets, std::size_t customers, std::uint64_t seed, bool compare) {
         const typename M::params truth = draw_truth<M>(rng);
         std::vector<double> ages(customers);
         for (double& a : ages) a = age(rng);
+        if constexpr (std::is_same_v<M, clv::bg_bb<>>)  // whole numbers of opportunities, 3 to 12
+            for (double& a : ages) a = std::floor(3 + (a - 13.0) / 65.0 * 10);
         const clv::customer_table table = M(truth).simulate(ages, 0.0, rng);
         const auto compressed = clv::compress(table);
         const auto data = compressed.unique.columns();
@@ -119,10 +128,11 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(seed));
     std::printf("| model | sets | not converged | below the truth's LL | below the fit from the truth | "
                 "failures without extra starts | median fit ms | slowest fit ms |\n|---|---|---|---|---|---|---|---|\n");
-    const std::string models = argc > 4 ? argv[4] : "bgnbd,mbgnbd,pnbd";
+    const std::string models = argc > 4 ? argv[4] : "bgnbd,mbgnbd,pnbd,bgbb";
     const bool compare = argc > 5 ? std::atoi(argv[5]) != 0 : true;
     auto wanted = [&](const char* name) { return ("," + models + ",").find("," + std::string(name) + ",") != std::string::npos; };
     if (wanted("bgnbd")) report<clv::bg_nbd<>>("BG/NBD", sets, customers, seed, compare);
     if (wanted("mbgnbd")) report<clv::mbg_nbd<>>("MBG/NBD", sets, customers, seed + 1, compare);
     if (wanted("pnbd")) report<clv::pareto_nbd<>>("Pareto/NBD", sets, customers, seed + 2, compare);
+    if (wanted("bgbb")) report<clv::bg_bb<>>("BG/BB", sets, customers, seed + 3, compare);
 }

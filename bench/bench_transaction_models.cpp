@@ -132,6 +132,18 @@ void BM_lgamma_digamma(benchmark::State& state) {
     }
 }
 
+// log1p over arguments the likelihoods meet (T / alpha, ratios of ages): the C library's and clv's
+// (core/math.hpp), which replaced it for speed.
+template <bool Clv>
+void BM_log1p(benchmark::State& state) {
+    double x = 1e-3, sum = 0;
+    for (auto _ : state) {
+        sum += Clv ? clv::math::log1p(x) : std::log1p(x);
+        x = x < 50 ? x * 1.37 : 1e-3;
+        benchmark::DoNotOptimize(sum);
+    }
+}
+
 #define CLV_MODEL_BENCHMARKS(M, label)                                                                          \
     BENCHMARK(BM_ll_gradient_cdnow<M>)->Name("ll_gradient_cdnow/" label);                                      \
     BENCHMARK(BM_ll_gradient_million_compressed<M>)->Name("ll_gradient_million_compressed/" label)             \
@@ -150,6 +162,8 @@ CLV_MODEL_BENCHMARKS(clv::mbg_nbd<>, "mbgnbd");
 CLV_MODEL_BENCHMARKS(clv::pareto_nbd<>, "pnbd");
 BENCHMARK(BM_lgamma_digamma<boost::math::policies::policy<>>)->Name("lgamma_digamma/boost_default_promotes");
 BENCHMARK(BM_lgamma_digamma<clv::math::policy>)->Name("lgamma_digamma/clv_policy");
+BENCHMARK(BM_log1p<false>)->Name("log1p/c_library");
+BENCHMARK(BM_log1p<true>)->Name("log1p/clv");
 
 }  // namespace
 
