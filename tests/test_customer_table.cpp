@@ -9,6 +9,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -82,6 +83,41 @@ TEST_CASE("compression merges identical rows, adds weights, and maps customers b
         CHECK(u.recency == t.recency[i]);
         CHECK(u.T == t.T[i]);
     }
+}
+
+TEST_CASE("compression groups like a brute-force map of the rows: sorted, weights summed, every customer mapped") {
+    std::mt19937_64 random(5);
+    for (int trial = 0; trial < 50; ++trial) {
+        const std::size_t n = 1 + random() % 5000;
+        const int spread = 1 + static_cast<int>(random() % 40);  // few or many distinct rows
+        clv::customer_table t;
+        for (std::size_t i = 0; i < n; ++i) {
+            const double x = static_cast<double>(random() % 4), T = 10 + static_cast<double>(random() % spread);
+            double t_x = x == 0 ? 0.0 : static_cast<double>(random() % static_cast<std::uint64_t>(T)) / 7.0;
+            if (x == 0 && random() % 2) t_x = -0.0;  // equal to 0: the same row
+            t.push_back("", {x, t_x, T, 0.0, 1.0 + static_cast<double>(random() % 3)});
+        }
+        std::map<std::tuple<double, double, double>, double> expected;
+        for (std::size_t i = 0; i < n; ++i) expected[{t.frequency[i], t.recency[i] + 0.0, t.T[i]}] += t.weight[i];
+        const auto c = clv::compress(t);
+        REQUIRE(c.unique.size() == expected.size());
+        std::size_t r = 0;
+        for (const auto& [k, w] : expected) {
+            CHECK(c.unique.frequency[r] == std::get<0>(k));
+            CHECK(c.unique.recency[r] == std::get<1>(k));
+            CHECK(c.unique.T[r] == std::get<2>(k));
+            CHECK(c.unique.weight[r] == w);
+            ++r;
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t u = c.row_of_customer[i];
+            REQUIRE(u < c.unique.size());
+            CHECK(c.unique.frequency[u] == t.frequency[i]);
+            CHECK(c.unique.recency[u] == t.recency[i]);
+            CHECK(c.unique.T[u] == t.T[i]);
+        }
+    }
+    CHECK(clv::compress(clv::customer_table{}).unique.size() == 0);
 }
 
 TEST_CASE("unique_id_check finds the first repeated id and its earlier row, as a brute-force search does") {

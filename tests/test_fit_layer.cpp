@@ -309,7 +309,7 @@ TEST_CASE("the screening subsample stands for the customers, not for the rows of
         w.push_back(1);
     }
     const clv::transaction_columns data{x, t_x, T, w};
-    const clv::fit::detail::weighted_sample sample(data, 400);
+    const clv::fit::detail::weighted_sample<clv::transaction_columns> sample(data, 400);
     const double total = std::accumulate(sample.weight.begin(), sample.weight.end(), 0.0);
     CHECK(total == doctest::Approx(12000).epsilon(1e-12));
     CHECK(sample.weight.size() <= 400);
@@ -322,7 +322,7 @@ TEST_CASE("the screening subsample stands for the customers, not for the rows of
     // Equal weights: every (n / rows)-th row, each standing for that many customers.
     std::vector<double> ones(1000, 1.0), xs(1000), ts(1000), Ts(1000, 50.0);
     for (int i = 0; i < 1000; ++i) xs[static_cast<std::size_t>(i)] = i;
-    const clv::fit::detail::weighted_sample even({xs, ts, Ts, ones}, 100);
+    const clv::fit::detail::weighted_sample<clv::transaction_columns> even({xs, ts, Ts, ones}, 100);
     REQUIRE(even.frequency.size() == 100);
     for (std::size_t i = 0; i < 100; ++i) {
         CHECK(even.frequency[i] == static_cast<double>(10 * i + 5));

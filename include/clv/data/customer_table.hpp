@@ -7,6 +7,7 @@
 #include <clv/data/detail/rows_by_customer.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -16,6 +17,7 @@
 #include <numeric>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -328,28 +330,79 @@ struct compressed_table {
     std::vector<std::size_t> row_of_customer;
 };
 
-/// Merges customers with identical (frequency, recency, T) into weighted rows (weights add up),
-/// in ascending (frequency, recency, T) order. Monetary values are not kept: compression is for
-/// the transaction models, which ignore spend. Sorting an index is O(n log n) with no per-row
-/// allocation, a few times faster than a tree or hash map of rows on 10^6 customers.
+/// Merges customers with identical (frequency, recency, T) into weighted rows (weights add up, in
+/// customer order), in ascending (frequency, recency, T) order. Monetary values are not kept:
+/// compression is for the transaction models, which ignore spend. Customers are grouped through an
+/// open-addressing hash table of the distinct rows (one probe per customer, the next customer's
+/// slot prefetched), and only the distinct rows are sorted: 10^6 day-granular customers have about
+/// 3 x 10^5 of them, and sorting an index of every customer by its three keys took 5 times longer.
 inline compressed_table compress(const customer_table& table) {
     const std::size_t n = table.size();
     compressed_table out;
     out.row_of_customer.resize(n);
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    auto key = [&](std::size_t i) { return std::make_tuple(table.frequency[i], table.recency[i], table.T[i]); };
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
-    for (std::size_t k = 0; k < n; ++k) {
-        const std::size_t i = order[k];
-        const double w = table.weight.empty() ? 1.0 : table.weight[i];
-        if (k == 0 || key(order[k - 1]) != key(i)) {
-            out.unique.push_back("", {table.frequency[i], table.recency[i], table.T[i], 0.0, w});
-        } else {
-            out.unique.weight.back() += w;
+    if (n == 0) return out;
+    constexpr std::uint32_t empty = std::numeric_limits<std::uint32_t>::max();
+    if (n >= empty) throw std::length_error("compress: more than 4 x 10^9 customers in one table");
+    // Keys as bit patterns, with -0 folded into +0 so that equal values share a group (NaN, which
+    // validation refuses, would only form groups of one).
+    auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v + 0.0); };
+    auto hash_of = [&](std::size_t i) {
+        std::uint64_t h = bits(table.frequency[i]) * 0x9E3779B97F4A7C15ULL;
+        h = (h ^ (h >> 29) ^ bits(table.recency[i])) * 0xBF58476D1CE4E5B9ULL;
+        h = (h ^ (h >> 31) ^ bits(table.T[i])) * 0x94D049BB133111EBULL;
+        return h ^ (h >> 32);
+    };
+    std::size_t capacity = 16;
+    while (capacity < 2 * n) capacity *= 2;
+    const std::size_t mask = capacity - 1;
+    // A group's key and weight side by side (one cache line to compare a customer with it), and
+    // its number, so that the groups can be sorted in place and numbered afterwards.
+    struct group {
+        double frequency, recency, T, weight;
+        std::uint32_t number;
+    };
+    std::vector<std::uint32_t> slot_group(capacity, empty);  // group number held by a slot
+    std::vector<group> groups;
+    std::vector<std::uint32_t> group_of(n);
+    std::size_t next_hash = hash_of(0);
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t hash = next_hash;
+        if (i + 1 < n) {
+            next_hash = hash_of(i + 1);
+            __builtin_prefetch(&slot_group[next_hash & mask]);
         }
-        out.row_of_customer[i] = out.unique.size() - 1;
+        const double x = table.frequency[i], t_x = table.recency[i], T = table.T[i];
+        const double w = table.weight.empty() ? 1.0 : table.weight[i];
+        for (std::size_t k = hash & mask;; k = (k + 1) & mask) {
+            const std::uint32_t g = slot_group[k];
+            if (g == empty) {
+                const auto number = static_cast<std::uint32_t>(groups.size());
+                slot_group[k] = group_of[i] = number;
+                groups.push_back({x, t_x, T, w, number});
+                break;
+            }
+            group& found = groups[g];
+            if (found.frequency == x && found.recency == t_x && found.T == T) {
+                group_of[i] = g;
+                found.weight += w;
+                break;
+            }
+        }
     }
+    std::sort(groups.begin(), groups.end(), [](const group& a, const group& b) {
+        return std::tie(a.frequency, a.recency, a.T) < std::tie(b.frequency, b.recency, b.T);
+    });
+    std::vector<std::uint32_t> rank(groups.size());
+    out.unique.frequency.reserve(groups.size());
+    out.unique.recency.reserve(groups.size());
+    out.unique.T.reserve(groups.size());
+    out.unique.weight.reserve(groups.size());
+    for (std::size_t r = 0; r < groups.size(); ++r) {
+        const group& g = groups[r];
+        out.unique.push_back("", {g.frequency, g.recency, g.T, 0.0, g.weight});
+        rank[g.number] = static_cast<std::uint32_t>(r);
+    }
+    for (std::size_t i = 0; i < n; ++i) out.row_of_customer[i] = rank[group_of[i]];
     return out;
 }
 

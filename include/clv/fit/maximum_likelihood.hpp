@@ -171,11 +171,17 @@ double objective(const Data& data, double weight_total, double penalty, const Ei
 /// customers with no repeat purchase, one for each rare history), and a sample of rows at a fixed
 /// stride would stand for a population of mostly rare histories, whose likelihood can have its
 /// maximum far from the data's. Compressed tables are sorted by (frequency, recency, T), so the
-/// steps cover the whole range evenly.
+/// steps cover the whole range evenly. Data: transaction summaries (frequency, recency, T) or
+/// spend (frequency, monetary_value), each with optional weights.
+template <class Data>
 struct weighted_sample {
-    std::vector<double> frequency, recency, T, weight;
+    static constexpr bool transactions = requires(const Data& d) { d.recency; d.T; };
+    static constexpr bool spend = requires(const Data& d) { d.monetary_value; };
+    static constexpr bool supported = transactions || spend;
 
-    weighted_sample(const transaction_columns& data, std::size_t rows) {
+    std::vector<double> frequency, recency, T, monetary_value, weight;
+
+    weighted_sample(const Data& data, std::size_t rows) {
         double total = 0;
         for (std::size_t i = 0; i < data.size(); ++i) total += data.weight_at(i);
         const double step = total / static_cast<double>(std::max<std::size_t>(rows, 1));
@@ -189,12 +195,19 @@ struct weighted_sample {
             }
             if (hits == 0) continue;
             frequency.push_back(data.frequency[i]);
-            recency.push_back(data.recency[i]);
-            T.push_back(data.T[i]);
+            if constexpr (transactions) {
+                recency.push_back(data.recency[i]);
+                T.push_back(data.T[i]);
+            } else {
+                monetary_value.push_back(data.monetary_value[i]);
+            }
             weight.push_back(hits * step);
         }
     }
-    [[nodiscard]] transaction_columns columns() const { return {frequency, recency, T, weight}; }
+    [[nodiscard]] Data columns() const {
+        if constexpr (transactions) return Data{.frequency = frequency, .recency = recency, .T = T, .weight = weight};
+        else return Data{.frequency = frequency, .monetary_value = monetary_value, .weight = weight};
+    }
 };
 
 /// The sign patterns of a two-level factorial design in k factors, at most `count` of them: first
@@ -399,19 +412,15 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
     // (the first fit failed) every screened point is a candidate, best first.
     const auto design = detail::half_fraction_design(k, static_cast<std::size_t>(std::max(options.extra_starts, 0)));
     if (!design.empty()) {
-        std::optional<detail::weighted_sample> sample;
-        if constexpr (std::is_same_v<Data, transaction_columns>) {
-            if (options.screening_rows > 0 && data.size() > options.screening_rows)
+        std::optional<detail::weighted_sample<Data>> sample;
+        std::optional<Data> sample_columns;
+        if constexpr (detail::weighted_sample<Data>::supported) {
+            if (options.screening_rows > 0 && data.size() > options.screening_rows) {
                 sample.emplace(data, options.screening_rows);
-        }
-        const Data* screen_data = &data;
-        transaction_columns sample_columns;
-        if constexpr (std::is_same_v<Data, transaction_columns>) {
-            if (sample) {
                 sample_columns = sample->columns();
-                screen_data = &sample_columns;
             }
         }
+        const Data* screen_data = sample_columns ? &*sample_columns : &data;
         auto g_screen = objective_on(*screen_data, M::total_weight(*screen_data));
         bfgs_options quick = options.optimizer;
         quick.max_iterations = std::max(options.screening_iterations, 1);

@@ -9,11 +9,14 @@
 // with D = [x > 0] for BG/NBD and D = 1 for MBG/NBD. In logs, with
 //   A1 = lgamma(r+x) - lgamma(r)                                          (math::log_gamma_ratio)
 //   A2 = [lgamma(b+x+m) - lgamma(b)] - [lgamma(a+b+x+m) - lgamma(a+b)]   (math::log_gamma_ratio)
-//   A3 = r log alpha - (r+x) log(alpha+T) = -r log1p(T/alpha) - x log(alpha+T),
-//   A4 - A3 = log a - log(b+x+m-1) + (r+x) log1p((T-t_x)/(alpha+t_x)),
+//   A3 = r log alpha - (r+x) log(alpha+T) = -(r+x) log1p(T/alpha) - x log alpha,
+//   A4 - A3 = log a - log(b+x+m-1) + (r+x) [log1p(T/alpha) - log1p(t_x/alpha)],
 // LL = A1 + A2 + A3 + log1p(exp(A4 - A3)) (the last term only when D = 1). The log1p forms keep
 // every digit when r and alpha grow together (r log alpha - (r+x) log(alpha+T) written out
-// subtracts two numbers of order 1e17 at r, alpha ~ 1e16), as the Pareto/NBD code does.
+// subtracts two numbers of order 1e17 at r, alpha ~ 1e16), as the Pareto/NBD code does. The
+// difference log1p(T/alpha) - log1p(t_x/alpha) = log((alpha+T)/(alpha+t_x)) is off by at most an
+// ulp or two of log1p(T/alpha), a relative error of T/(T - t_x) ulps: small next to the sum's own
+// rounding, and it saves two logarithms per row (log(alpha+T) and a third log1p).
 #pragma once
 
 #include <clv/data/customer_table.hpp>
@@ -49,13 +52,13 @@ struct frequency_terms {
 template <class Real>
 struct parameter_terms {
     Real r, alpha, a, b;
-    Real log_a;
+    Real log_a, log_alpha;
 };
 
 template <class Real>
 parameter_terms<Real> make_parameter_terms(const Real& r, const Real& alpha, const Real& a, const Real& b) {
     using std::log;
-    return {r, alpha, a, b, log(a)};
+    return {r, alpha, a, b, log(a), log(alpha)};
 }
 
 /// The Gamma and digamma differences go through `math::log_gamma_ratio` and
@@ -93,7 +96,7 @@ Real row_log_likelihood(const parameter_terms<Real>& p, const frequency_terms<Re
     using std::log;
     const Real rx = p.r + x;
     const Real log1p_T = beta_geometric::log1p(Real(T / p.alpha));
-    const Real A3 = -p.r * log1p_T - x * log(p.alpha + T);
+    const Real A3 = -rx * log1p_T - x * p.log_alpha;
     const Real base = f.log_gamma_ratio_r + f.log_beta_part;
     if (!f.dropout) {
         if (gradient) {
@@ -106,7 +109,8 @@ Real row_log_likelihood(const parameter_terms<Real>& p, const frequency_terms<Re
     }
     // d = A4 - A3; log(e^A3 + e^A4) = A3 + log1p(e^d), and the posterior weight w4 = e^A4/(e^A3 + e^A4)
     // of the "dropped out at t_x" branch.
-    const Real d = p.log_a - f.log_b_shift + rx * beta_geometric::log1p(Real((T - t_x) / (p.alpha + t_x)));
+    const Real log1p_tx = beta_geometric::log1p(Real(t_x / p.alpha));
+    const Real d = p.log_a - f.log_b_shift + rx * (log1p_T - log1p_tx);
     Real lse, w4;
     if (d > 0) {
         const Real e = exp(-d);
@@ -119,7 +123,6 @@ Real row_log_likelihood(const parameter_terms<Real>& p, const frequency_terms<Re
     }
     if (gradient) {
         const Real w3 = 1 - w4;
-        const Real log1p_tx = beta_geometric::log1p(Real(t_x / p.alpha));
         gradient[0] += weight * p.r * (f.digamma_diff_r - w3 * log1p_T - w4 * log1p_tx);
         gradient[1] += weight * (w3 * (p.r * T - x * p.alpha) / (p.alpha + T) +
                                  w4 * (p.r * t_x - x * p.alpha) / (p.alpha + t_x));
@@ -143,8 +146,9 @@ Real log_likelihood(const Real& r, const Real& alpha, const Real& a, const Real&
 /// (fit::blocked_log_likelihood: the same bits for any thread count). The terms depending only on
 /// the frequency are cached per distinct integer frequency and computed by whichever block meets
 /// that frequency first (a block that finds it being computed by another thread computes its own
-/// copy, with the same bits), so the per-row work is two logs, one exp and one log1p. Rows never
-/// throw: infeasible parameters give a non-finite value, which the optimiser treats as "too far".
+/// copy, with the same bits), so the per-row work is three log1p and one exp (one log1p without
+/// the dropout term). Rows never throw: infeasible parameters give a non-finite value, which the
+/// optimiser treats as "too far".
 template <bool Modified>
 double summed_log_likelihood(double r, double alpha, double a, double b, const transaction_columns& data,
                              std::array<double, 4>* gradient, unsigned threads = 1) {
