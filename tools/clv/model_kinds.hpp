@@ -57,7 +57,8 @@ inline nlohmann::ordered_json fit_spend_json(const summary_input& input, const c
         result["nonpositive_spend_excluded"] = fit.nonpositive_spend_excluded;
         if (fit.nonpositive_spend_excluded > 0)
             std::cerr << "clv: " << format_number(fit.nonpositive_spend_excluded)
-                      << " repeat buyers with a mean spend <= 0 left out of the Gamma-Gamma fit\n";
+                      << (fit.nonpositive_spend_excluded == 1 ? " repeat buyer" : " repeat buyers")
+                      << " with a mean spend <= 0 left out of the Gamma-Gamma fit\n";
     }
     result["frequency_spend_correlation"] = fit.frequency_spend_correlation;
     if (fit.correlation_warning)

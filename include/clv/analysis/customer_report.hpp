@@ -372,7 +372,9 @@ void run_model_part(customer_report& r, const customer_report_settings& s, const
         spend_fit = fit_gamma_gamma(r.customers, {}, "customer table", 0, nonpositive_spend::exclude);
         if (spend_fit->nonpositive_spend_excluded > 0)
             r.notes.push_back(to_message_string(spend_fit->nonpositive_spend_excluded) +
-                              " repeat buyers with a mean spend of 0 or less were left out of the Gamma-Gamma fit.");
+                              (spend_fit->nonpositive_spend_excluded == 1
+                                   ? " repeat buyer with a mean spend of 0 or less was left out of the Gamma-Gamma fit."
+                                   : " repeat buyers with a mean spend of 0 or less were left out of the Gamma-Gamma fit."));
     } catch (const invalid_input& e) {
         r.notes.push_back(std::string("The Gamma-Gamma spend model could not be fitted: ") + e.what());
     }
