@@ -320,7 +320,11 @@ TEST_CASE("Pareto/NBD summed log-likelihood: rows sharing (x, t_x) or (x, T) giv
             for (int k = 0; k < 4; ++k) row_sum[k] += one[k];
         }
         CHECK(ll == doctest::Approx(ll_rows).epsilon(1e-13));
-        for (int k = 0; k < 4; ++k) CHECK(summed[k] == doctest::Approx(row_sum[k]).epsilon(1e-10));
+        // Where both routes use the series the sums agree to rounding; where the summed form
+        // integrates H and a single row integrates R, to the quadratures' tolerance.
+        const bool series_route = p.alpha < 100 && p.beta < 100 && p.alpha > 0.1 && p.beta > 0.1;
+        for (int k = 0; k < 4; ++k)
+            CHECK(summed[k] == doctest::Approx(row_sum[k]).epsilon(series_route ? 1e-12 : 1e-10));
     }
 }
 
