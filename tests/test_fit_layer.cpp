@@ -329,3 +329,75 @@ TEST_CASE("the screening subsample stands for the customers, not for the rows of
         CHECK(even.weight[i] == doctest::Approx(10));
     }
 }
+
+TEST_CASE("BFGS started with the exact inverse Hessian of a quadratic lands on its minimum in one step") {
+    // f(x) = 0.5 (x - c)' A (x - c), badly scaled: from the identity BFGS needs several steps.
+    Eigen::Matrix2d A;
+    A << 100, 3, 3, 0.5;
+    const Eigen::Vector2d c(1.5, -2.0);
+    auto quadratic = [&](const Eigen::VectorXd& x, Eigen::VectorXd& g) {
+        g = A * (x - c);
+        return 0.5 * (x - c).dot(A * (x - c));
+    };
+    clv::fit::bfgs_options options;
+    options.max_step = 100;
+    Eigen::VectorXd cold = Eigen::Vector2d(0, 0), warm = cold;
+    const auto from_identity = clv::fit::minimize_bfgs(quadratic, cold, options);
+    const Eigen::MatrixXd inverse = A.inverse();
+    const auto from_inverse = clv::fit::minimize_bfgs(quadratic, warm, options, &inverse);
+    REQUIRE(from_identity.converged);
+    REQUIRE(from_inverse.converged);
+    CHECK(from_inverse.iterations == 1);
+    CHECK(from_identity.iterations > 1);
+    CHECK(warm[0] == doctest::Approx(c[0]).epsilon(1e-12));
+    CHECK(warm[1] == doctest::Approx(c[1]).epsilon(1e-12));
+    // The report hands back its final approximation, which a related problem can start from.
+    REQUIRE(from_identity.inverse_hessian.rows() == 2);
+    CHECK(from_identity.inverse_hessian.allFinite());
+}
+
+namespace {
+std::size_t full_data_rows = 0;
+int full_data_evaluations = 0;
+struct counted_poisson_exponential : poisson_exponential {
+    static double log_likelihood_with_gradient(const params& p, const clv::transaction_columns& d,
+                                               std::array<double, 2>& g) {
+        if (d.size() == full_data_rows) ++full_data_evaluations;
+        return poisson_exponential::log_likelihood_with_gradient(p, d, g);
+    }
+};
+}  // namespace
+
+TEST_CASE("a fit of many customers warms up on the subsample: the same estimate, fewer passes over the data") {
+    std::mt19937_64 rng(11);
+    std::poisson_distribution<int> counts(3.0);
+    std::exponential_distribution<double> durations(0.2);
+    clv::customer_table t;
+    for (int i = 0; i < 20000; ++i) t.push_back("", {static_cast<double>(counts(rng)), durations(rng), 10, 0, 1});
+    double sx = 0, sT = 0, st = 0;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        sx += t.frequency[i];
+        sT += t.T[i];
+        st += t.recency[i];
+    }
+    full_data_rows = t.size();
+    clv::fit::fit_options warm, cold;
+    warm.extra_starts = cold.extra_starts = 0;
+    cold.screening_rows = 0;  // no subsample: the fit starts from the default start on all rows
+    full_data_evaluations = 0;
+    const auto warm_fit = clv::fit::maximize_likelihood<counted_poisson_exponential>(t.columns(), warm);
+    const int warm_passes = full_data_evaluations;
+    full_data_evaluations = 0;
+    const auto cold_fit = clv::fit::maximize_likelihood<counted_poisson_exponential>(t.columns(), cold);
+    const int cold_passes = full_data_evaluations;
+    REQUIRE(warm_fit.converged);
+    REQUIRE(cold_fit.converged);
+    // Closed forms: lambda = sum x / sum T, mu = n / sum t.
+    CHECK(warm_fit.params.lambda == doctest::Approx(sx / sT).epsilon(1e-8));
+    CHECK(warm_fit.params.mu == doctest::Approx(static_cast<double>(t.size()) / st).epsilon(1e-8));
+    CHECK(warm_fit.log_likelihood == doctest::Approx(cold_fit.log_likelihood).epsilon(1e-12));
+    REQUIRE(warm_fit.std_errors_available);
+    CHECK(warm_fit.std_errors[0] == doctest::Approx(cold_fit.std_errors[0]).epsilon(1e-5));
+    MESSAGE("passes over the 20,000 rows: " << warm_passes << " warm, " << cold_passes << " cold");
+    CHECK(warm_passes < cold_passes);
+}

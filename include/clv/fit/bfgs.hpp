@@ -44,12 +44,18 @@ struct bfgs_report {
     int evaluations = 0;
     double gradient_norm = std::numeric_limits<double>::quiet_NaN();  ///< max |gradient| at the end
     double value = std::numeric_limits<double>::quiet_NaN();
+    /// The final inverse-Hessian approximation: a warm start for a related problem (the same
+    /// objective on more data) continues from it instead of from the identity.
+    Eigen::MatrixXd inverse_hessian;
 };
 
 /// Minimises `f`, a callable `double f(const Eigen::VectorXd& x, Eigen::VectorXd& gradient)`,
 /// starting from `x` (overwritten with the minimiser). Non-finite values mean "infeasible".
+/// `initial_inverse_hessian`, when given (x.size() square, positive definite), replaces the
+/// scaled identity as the first inverse-Hessian approximation.
 template <class Objective>
-bfgs_report minimize_bfgs(Objective&& f, Eigen::VectorXd& x, const bfgs_options& options = {}) {
+bfgs_report minimize_bfgs(Objective&& f, Eigen::VectorXd& x, const bfgs_options& options = {},
+                          const Eigen::MatrixXd* initial_inverse_hessian = nullptr) {
     options.check();
     const Eigen::Index n = x.size();
     bfgs_report report;
@@ -60,8 +66,12 @@ bfgs_report minimize_bfgs(Objective&& f, Eigen::VectorXd& x, const bfgs_options&
         report.status = "the objective is not finite at the starting point";
         return report;
     }
-    Eigen::MatrixXd H = Eigen::MatrixXd::Identity(n, n);  // inverse Hessian approximation
-    bool scaled = false;
+    const bool warm = initial_inverse_hessian && initial_inverse_hessian->rows() == n &&
+                      initial_inverse_hessian->cols() == n && initial_inverse_hessian->allFinite();
+    // The inverse Hessian approximation; report.inverse_hessian aliases it on every return.
+    Eigen::MatrixXd& H = report.inverse_hessian;
+    H = warm ? *initial_inverse_hessian : Eigen::MatrixXd::Identity(n, n);
+    bool scaled = warm;
 
     for (int k = 0; k < options.max_iterations; ++k) {
         report.iterations = k;
