@@ -3,7 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <map>
 #include <optional>
@@ -118,6 +120,47 @@ TEST_CASE("compression groups like a brute-force map of the rows: sorted, weight
         }
     }
     CHECK(clv::compress(clv::customer_table{}).unique.size() == 0);
+}
+
+TEST_CASE("summary_compressor fed in chunks gives the rows of compress on the whole table, past any reserve") {
+    std::mt19937_64 random(9);
+    clv::customer_table t;
+    for (int i = 0; i < 20000; ++i) {  // about 8,000 distinct rows: the table grows several times
+        const double x = static_cast<double>(random() % 6), T = 20 + static_cast<double>(random() % 60);
+        const double t_x = x == 0 ? 0.0 : static_cast<double>(random() % static_cast<std::uint64_t>(T * 7)) / 7.0;
+        t.push_back("", {x, t_x, T, 0.0, 1.0 + static_cast<double>(random() % 2)});
+    }
+    std::map<std::tuple<double, double, double>, double> expected;  // brute force
+    for (std::size_t i = 0; i < t.size(); ++i) expected[{t.frequency[i], t.recency[i], t.T[i]}] += t.weight[i];
+    for (const std::size_t chunk_rows : {1, 333, 20000}) {
+        CAPTURE(chunk_rows);
+        clv::summary_compressor compressor;
+        std::vector<std::uint32_t> group_of(t.size());
+        for (std::size_t begin = 0; begin < t.size(); begin += chunk_rows) {
+            clv::customer_table chunk;
+            for (std::size_t i = begin; i < std::min(t.size(), begin + chunk_rows); ++i) chunk.push_back("", t.row(i));
+            compressor.add(chunk, group_of.data() + begin);
+        }
+        CHECK(compressor.customers() == t.size());
+        std::vector<std::uint32_t> row_of_group;
+        const clv::customer_table unique = compressor.finish(&row_of_group);
+        REQUIRE(unique.size() == expected.size());
+        std::size_t r = 0;
+        for (const auto& [k, w] : expected) {
+            CHECK(unique.frequency[r] == std::get<0>(k));
+            CHECK(unique.recency[r] == std::get<1>(k));
+            CHECK(unique.T[r] == std::get<2>(k));
+            CHECK(unique.weight[r] == w);
+            ++r;
+        }
+        for (std::size_t i = 0; i < t.size(); ++i) {
+            const std::uint32_t row = row_of_group[group_of[i]];
+            CHECK(unique.frequency[row] == t.frequency[i]);
+            CHECK(unique.recency[row] == t.recency[i]);
+            CHECK(unique.T[row] == t.T[i]);
+        }
+        CHECK(compressor.customers() == 0);  // finish leaves it empty
+    }
 }
 
 TEST_CASE("unique_id_check finds the first repeated id and its earlier row, as a brute-force search does") {

@@ -4,6 +4,7 @@
 #include "test_support.hpp"
 
 #include <cstdio>
+#include <utility>
 #include <limits>
 #include <sstream>
 #include <string>
@@ -222,6 +223,48 @@ TEST_CASE("a chunked read from a stream names it in messages; ids are unique wit
     clv::customer_table chunk;
     CHECK_THROWS_WITH_AS(reader.next(chunk, 3), doctest::Contains((file.name() + ":4:1: field 'customer_id'").c_str()),
                          invalid_input);
+}
+
+TEST_CASE("read_compressed_summary gives compress of the whole read, in any chunk size, on one or two threads") {
+    std::string text = "customer_id,frequency,recency,T\n";
+    for (int i = 0; i < 3000; ++i)
+        text += "c" + std::to_string((i * 7919) % 3000) + "," + std::to_string(i % 4) + "," +
+                (i % 4 == 0 ? "0" : std::to_string(i % 9)) + "," + std::to_string(10 + i % 3) + "\n";
+    const temp_file file("compressed_read.csv", text);
+    const auto expected = clv::compress(read_summary_csv(file.path())).unique;
+    for (const std::size_t chunk_rows : {1, 64, 5000}) {
+        for (const unsigned threads : {1U, 2U}) {
+            CAPTURE(chunk_rows);
+            CAPTURE(threads);
+            clv::io::summary_csv_reader reader(file.path());
+            const clv::customer_table unique = clv::io::read_compressed_summary(reader, chunk_rows, threads);
+            CHECK(unique.frequency == expected.frequency);
+            CHECK(unique.recency == expected.recency);
+            CHECK(unique.T == expected.T);
+            CHECK(unique.weight == expected.weight);
+        }
+    }
+}
+
+TEST_CASE("read_compressed_summary finds a repeated id in another chunk, and refuses an empty summary") {
+    // Ids out of order (hashed) and in order (compared with the last one): both are caught.
+    const std::vector<std::pair<std::string, int>> cases{{"b,a,c,a", 5}, {"a,b,b,c", 4}};  // ids, line of the repeat
+    for (const auto& [ids, line] : cases) {
+        std::string text = "customer_id,frequency,recency,T\n";
+        for (std::size_t i = 0; i < 4; ++i) text += std::string(1, ids[2 * i]) + ",1,2,3\n";
+        const temp_file file("repeat_across_chunks.csv", text);
+        for (const unsigned threads : {1U, 2U}) {
+            CAPTURE(ids);
+            CAPTURE(threads);
+            clv::io::summary_csv_reader reader(file.path());
+            const std::string where = file.name() + ":" + std::to_string(line) + ":1: field 'customer_id'";
+            CHECK_THROWS_WITH_AS(clv::io::read_compressed_summary(reader, 2, threads), doctest::Contains(where.c_str()),
+                                 invalid_input);
+        }
+    }
+    const temp_file empty("empty_summary.csv", "customer_id,frequency,recency,T\n");
+    clv::io::summary_csv_reader reader(empty.path());
+    CHECK_THROWS_WITH_AS(clv::io::read_compressed_summary(reader), doctest::Contains("no data rows"), invalid_input);
 }
 
 TEST_CASE("an empty partition read without a header has no rows") {

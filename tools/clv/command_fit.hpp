@@ -81,11 +81,13 @@ inline void add_fit_command(CLI::App& app) {
                                     opt->exclude_nonpositive_spend ? clv::nonpositive_spend::exclude
                                                                    : clv::nonpositive_spend::error);
         } else {
-            const clv::customer_table customers = read_summary(opt->input);
-            const clv::compressed_table compressed = clv::compress(customers);
+            // Only the distinct (frequency, recency, T) rows are kept: read and compressed chunk by
+            // chunk, the next chunk parsed while this one is compressed when threads allow.
+            clv::io::summary_csv_reader reader = open_summary(opt->input);
+            const clv::customer_table unique =
+                clv::io::read_compressed_summary(reader, 65536, std::min(opt->threads, 2U));
             result = with_transaction_model(opt->model, [&]<class M>() {
-                return fit_to_json(M::fit(compressed.unique.columns(), fit_options), unit ? unit->name : "",
-                                   T_range_of(customers));
+                return fit_to_json(M::fit(unique.columns(), fit_options), unit ? unit->name : "", T_range_of(unique));
             });
         }
         const std::string text = result.dump(2);

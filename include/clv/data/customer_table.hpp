@@ -330,79 +330,143 @@ struct compressed_table {
     std::vector<std::size_t> row_of_customer;
 };
 
-/// Merges customers with identical (frequency, recency, T) into weighted rows (weights add up, in
-/// customer order), in ascending (frequency, recency, T) order. Monetary values are not kept:
-/// compression is for the transaction models, which ignore spend. Customers are grouped through an
+/// Merges customers with identical (frequency, recency, T) into weighted rows, fed one table (or
+/// one chunk of a file) at a time, so that a summary far larger than memory compresses into the
+/// few distinct rows a fit needs (`io::read_compressed_summary`). Customers are grouped through an
 /// open-addressing hash table of the distinct rows (one probe per customer, the next customer's
-/// slot prefetched), and only the distinct rows are sorted: 10^6 day-granular customers have about
-/// 3 x 10^5 of them, and sorting an index of every customer by its three keys took 5 times longer.
-inline compressed_table compress(const customer_table& table) {
-    const std::size_t n = table.size();
-    compressed_table out;
-    out.row_of_customer.resize(n);
-    if (n == 0) return out;
-    constexpr std::uint32_t empty = std::numeric_limits<std::uint32_t>::max();
-    if (n >= empty) throw std::length_error("compress: more than 4 x 10^9 customers in one table");
-    // Keys as bit patterns, with -0 folded into +0 so that equal values share a group (NaN, which
-    // validation refuses, would only form groups of one).
-    auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v + 0.0); };
-    auto hash_of = [&](std::size_t i) {
-        std::uint64_t h = bits(table.frequency[i]) * 0x9E3779B97F4A7C15ULL;
-        h = (h ^ (h >> 29) ^ bits(table.recency[i])) * 0xBF58476D1CE4E5B9ULL;
-        h = (h ^ (h >> 31) ^ bits(table.T[i])) * 0x94D049BB133111EBULL;
-        return h ^ (h >> 32);
-    };
-    std::size_t capacity = 16;
-    while (capacity < 2 * n) capacity *= 2;
-    const std::size_t mask = capacity - 1;
+/// slot prefetched), and only the distinct rows are sorted at the end: 10^6 day-granular customers
+/// have about 3 x 10^5 of them, and sorting an index of every customer by its three keys took 5
+/// times longer. Monetary values are not kept: compression is for the transaction models, which
+/// ignore spend.
+class summary_compressor {
+public:
+    /// Sizes the hash table for `customers` distinct rows (it grows past that by itself).
+    void reserve(std::size_t customers) {
+        if (customers > max_groups) throw std::length_error("summary_compressor: more than 4 x 10^9 distinct rows");
+        if (2 * customers > slot_group_.size()) rehash(capacity_for(customers));
+    }
+
+    /// Adds the customers of `table` (weights from its weight column, or 1). With `group_of`, its
+    /// entry i is set to the group number of customer i of `table` (numbers count the distinct
+    /// rows in order of first appearance; `finish` maps them to rows).
+    void add(const customer_table& table, std::uint32_t* group_of = nullptr) {
+        const std::size_t n = table.size();
+        if (n == 0) return;
+        reserve(groups_.size() + std::min<std::size_t>(n, 1024));
+        std::size_t next_hash = hash_of(table.frequency[0], table.recency[0], table.T[0]);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (2 * (groups_.size() + 1) > slot_group_.size()) {
+                rehash(2 * slot_group_.size());
+                next_hash = hash_of(table.frequency[i], table.recency[i], table.T[i]);
+            }
+            const std::size_t mask = slot_group_.size() - 1, hash = next_hash;
+            if (i + 1 < n) {
+                next_hash = hash_of(table.frequency[i + 1], table.recency[i + 1], table.T[i + 1]);
+                __builtin_prefetch(&slot_group_[next_hash & mask]);
+            }
+            const double x = table.frequency[i], t_x = table.recency[i], T = table.T[i];
+            const double w = table.weight.empty() ? 1.0 : table.weight[i];
+            for (std::size_t k = hash & mask;; k = (k + 1) & mask) {
+                const std::uint32_t g = slot_group_[k];
+                if (g == empty) {
+                    if (groups_.size() >= max_groups)
+                        throw std::length_error("summary_compressor: more than 4 x 10^9 distinct rows");
+                    const auto number = static_cast<std::uint32_t>(groups_.size());
+                    slot_group_[k] = number;
+                    if (group_of) group_of[i] = number;
+                    groups_.push_back({x, t_x, T, w, number});
+                    break;
+                }
+                group& found = groups_[g];
+                if (found.frequency == x && found.recency == t_x && found.T == T) {
+                    if (group_of) group_of[i] = g;
+                    found.weight += w;
+                    break;
+                }
+            }
+        }
+        customers_ += n;
+    }
+
+    /// Customers added so far.
+    [[nodiscard]] std::size_t customers() const noexcept { return customers_; }
+
+    /// The distinct rows in ascending (frequency, recency, T) order, each weighing the customers it
+    /// stands for (weights added in the order the customers came). With `row_of_group`, its entry
+    /// g is set to the row of group number g (size: the number of distinct rows). Leaves the
+    /// compressor empty.
+    customer_table finish(std::vector<std::uint32_t>* row_of_group = nullptr) {
+        std::sort(groups_.begin(), groups_.end(), [](const group& a, const group& b) {
+            return std::tie(a.frequency, a.recency, a.T) < std::tie(b.frequency, b.recency, b.T);
+        });
+        customer_table unique;
+        unique.frequency.reserve(groups_.size());
+        unique.recency.reserve(groups_.size());
+        unique.T.reserve(groups_.size());
+        unique.weight.reserve(groups_.size());
+        if (row_of_group) row_of_group->assign(groups_.size(), 0);
+        for (std::size_t r = 0; r < groups_.size(); ++r) {
+            const group& g = groups_[r];
+            unique.push_back("", {g.frequency, g.recency, g.T, 0.0, g.weight});
+            if (row_of_group) (*row_of_group)[g.number] = static_cast<std::uint32_t>(r);
+        }
+        *this = summary_compressor{};
+        return unique;
+    }
+
+private:
+    static constexpr std::uint32_t empty = std::numeric_limits<std::uint32_t>::max();
+    static constexpr std::size_t max_groups = empty - 1;
     // A group's key and weight side by side (one cache line to compare a customer with it), and
     // its number, so that the groups can be sorted in place and numbered afterwards.
     struct group {
         double frequency, recency, T, weight;
         std::uint32_t number;
     };
-    std::vector<std::uint32_t> slot_group(capacity, empty);  // group number held by a slot
-    std::vector<group> groups;
-    std::vector<std::uint32_t> group_of(n);
-    std::size_t next_hash = hash_of(0);
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t hash = next_hash;
-        if (i + 1 < n) {
-            next_hash = hash_of(i + 1);
-            __builtin_prefetch(&slot_group[next_hash & mask]);
-        }
-        const double x = table.frequency[i], t_x = table.recency[i], T = table.T[i];
-        const double w = table.weight.empty() ? 1.0 : table.weight[i];
-        for (std::size_t k = hash & mask;; k = (k + 1) & mask) {
-            const std::uint32_t g = slot_group[k];
-            if (g == empty) {
-                const auto number = static_cast<std::uint32_t>(groups.size());
-                slot_group[k] = group_of[i] = number;
-                groups.push_back({x, t_x, T, w, number});
-                break;
-            }
-            group& found = groups[g];
-            if (found.frequency == x && found.recency == t_x && found.T == T) {
-                group_of[i] = g;
-                found.weight += w;
-                break;
-            }
+
+    // Keys as bit patterns, with -0 folded into +0 so that equal values share a group (NaN, which
+    // validation refuses, would only form groups of one).
+    static std::uint64_t hash_of(double frequency, double recency, double T) {
+        auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v + 0.0); };
+        std::uint64_t h = bits(frequency) * 0x9E3779B97F4A7C15ULL;
+        h = (h ^ (h >> 29) ^ bits(recency)) * 0xBF58476D1CE4E5B9ULL;
+        h = (h ^ (h >> 31) ^ bits(T)) * 0x94D049BB133111EBULL;
+        return h ^ (h >> 32);
+    }
+    static std::size_t capacity_for(std::size_t groups) {
+        std::size_t capacity = 16;
+        while (capacity < 2 * groups) capacity *= 2;
+        return capacity;
+    }
+    void rehash(std::size_t capacity) {
+        slot_group_.assign(capacity, empty);
+        const std::size_t mask = capacity - 1;
+        for (const group& g : groups_) {
+            std::size_t k = hash_of(g.frequency, g.recency, g.T) & mask;
+            while (slot_group_[k] != empty) k = (k + 1) & mask;
+            slot_group_[k] = g.number;
         }
     }
-    std::sort(groups.begin(), groups.end(), [](const group& a, const group& b) {
-        return std::tie(a.frequency, a.recency, a.T) < std::tie(b.frequency, b.recency, b.T);
-    });
-    std::vector<std::uint32_t> rank(groups.size());
-    out.unique.frequency.reserve(groups.size());
-    out.unique.recency.reserve(groups.size());
-    out.unique.T.reserve(groups.size());
-    out.unique.weight.reserve(groups.size());
-    for (std::size_t r = 0; r < groups.size(); ++r) {
-        const group& g = groups[r];
-        out.unique.push_back("", {g.frequency, g.recency, g.T, 0.0, g.weight});
-        rank[g.number] = static_cast<std::uint32_t>(r);
-    }
-    for (std::size_t i = 0; i < n; ++i) out.row_of_customer[i] = rank[group_of[i]];
+
+    std::vector<std::uint32_t> slot_group_;  // group number held by a slot
+    std::vector<group> groups_;
+    std::size_t customers_ = 0;
+};
+
+/// Merges customers with identical (frequency, recency, T) into weighted rows (weights add up, in
+/// customer order), in ascending (frequency, recency, T) order, and keeps for every customer the
+/// row that stands for it (`summary_compressor` with the whole table at once).
+inline compressed_table compress(const customer_table& table) {
+    const std::size_t n = table.size();
+    compressed_table out;
+    if (n == 0) return out;
+    summary_compressor compressor;
+    compressor.reserve(n);
+    std::vector<std::uint32_t> group_of(n), row_of_group;
+    compressor.add(table, group_of.data());
+    out.unique = compressor.finish(&row_of_group);
+    out.row_of_customer.resize(n);
+    for (std::size_t i = 0; i < n; ++i) out.row_of_customer[i] = row_of_group[group_of[i]];
     return out;
 }
 

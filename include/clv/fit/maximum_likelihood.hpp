@@ -277,8 +277,17 @@ bool newton_polish(Objective& f, Eigen::VectorXd& theta, double boundary, Eigen:
     if (!std::isfinite(value) || !gradient.allFinite()) return false;
     bool fresh = false;
     double previous_step = std::numeric_limits<double>::infinity();
-    auto not_worse = [&](double trial) {
-        return std::isfinite(trial) && trial <= value + 1e-14 * std::max(1.0, std::abs(value));
+    // A trial point is taken when the objective does not rise, or when it rises by no more than
+    // the rounding of a sum over many customers (relative 1e-11: there the values no longer rank
+    // the points, a Newton step's gain of g'H^-1 g / 2 being smaller) and the gradient shrinks.
+    // Without the second case, a Gamma-Gamma fit of 4.5 x 10^5 repeat buyers halved every step
+    // on rounding noise and took 134 passes over the data instead of about 30.
+    auto not_worse = [&](double trial, const Eigen::VectorXd& trial_gradient) {
+        if (!std::isfinite(trial) || !trial_gradient.allFinite()) return false;
+        const double scale = std::max(1.0, std::abs(value));
+        return trial <= value + 1e-14 * scale ||
+               (trial <= value + 1e-11 * scale &&
+                trial_gradient.cwiseAbs().maxCoeff() < gradient.cwiseAbs().maxCoeff());
     };
     for (int step = 0; step < max_steps; ++step) {
         if (!fresh && (step == 0 || (hessian_at - theta).cwiseAbs().maxCoeff() > fresh_distance)) {
@@ -298,7 +307,7 @@ bool newton_polish(Objective& f, Eigen::VectorXd& theta, double boundary, Eigen:
         }
         if (size <= negligible) {
             const double trial = f(theta + delta, g_trial);
-            if (not_worse(trial) && g_trial.allFinite()) {
+            if (not_worse(trial, g_trial)) {
                 theta += delta;
                 value = trial;
                 gradient = g_trial;
@@ -308,7 +317,7 @@ bool newton_polish(Objective& f, Eigen::VectorXd& theta, double boundary, Eigen:
         double scale = 1, trial = 0;
         for (; scale > 1e-4; scale *= 0.5) {  // backtrack until the objective does not rise
             trial = f(theta + scale * delta, g_trial);
-            if (not_worse(trial) && g_trial.allFinite()) break;
+            if (not_worse(trial, g_trial)) break;
         }
         if (scale <= 1e-4) return false;
         theta += scale * delta;

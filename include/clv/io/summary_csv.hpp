@@ -12,6 +12,8 @@
 #include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <future>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -98,12 +100,29 @@ public:
                 for (std::size_t i = 0; i < row_.size(); ++i)
                     if (i != id_) carried->emplace_back(row_[i]);
         }
-        // Once per chunk rather than per row: the hash table is sized once and probed ahead.
-        if (id_ != absent)
-            if (const auto i = unique_id_check{}.first_repeat(chunk.ids))
-                throw invalid_input(options_.customer_column, chunk.ids[*i], "duplicate customer id",
-                                    {reader_.file_name(), lines_[*i], id_ + 1});
+        if (id_ != absent) {
+            auto repeat = [&](std::size_t i) {
+                return invalid_input(options_.customer_column, chunk.ids[i], "duplicate customer id",
+                                     {reader_.file_name(), lines_[i], id_ + 1});
+            };
+            if (every_id_) {
+                for (std::size_t i = 0; i < chunk.ids.size(); ++i) {
+                    every_id_->ids.push_back(chunk.ids[i]);
+                    if (every_id_->check.add(every_id_->ids, every_id_->ids.size() - 1)) throw repeat(i);
+                }
+            } else if (const auto i = unique_id_check{}.first_repeat(chunk.ids)) {
+                // Once per chunk rather than per row: the hash table is sized once and probed ahead.
+                throw repeat(*i);
+            }
+        }
         return !chunk.empty();
+    }
+
+    /// From the next chunk on, ids must be unique across all the chunks `next` returns, not only
+    /// within each: for a caller that keeps no chunk (`read_compressed_summary`). The reader then
+    /// keeps every id (no hashing while they come in ascending order, as `unique_id_check` says).
+    void check_ids_across_chunks() {
+        if (!every_id_) every_id_ = std::make_unique<id_history>();
     }
 
     /// The input's columns, in file order (none for an empty input).
@@ -124,6 +143,11 @@ private:
     csv_row row_;
     std::vector<std::size_t> lines_;  // file line of each row of the chunk, for messages
     std::size_t rows_read_ = 0;
+    struct id_history {
+        std::vector<std::string> ids;
+        unique_id_check check;
+    };
+    std::unique_ptr<id_history> every_id_;  // with check_ids_across_chunks()
 };
 
 /// Reads a summary file into a `customer_table`: `summary_csv_reader` with the whole file as one
@@ -134,6 +158,36 @@ inline customer_table read_summary_csv(const std::filesystem::path& path, const 
     if (!reader.next(table, static_cast<std::size_t>(-1)))
         throw invalid_input("", "", "no data rows: the summary is empty", {path.string()});
     return table;
+}
+
+/// Reads the rest of `reader` chunk by chunk (`chunk_rows` customers at a time) into a
+/// `summary_compressor`: the distinct (frequency, recency, T) rows with weights, which is all a
+/// transaction model's fit needs, in memory proportional to the distinct rows and the ids (which
+/// must be unique in the whole input) rather than to the whole table. With `threads` > 1 the next
+/// chunk is parsed on a second thread while the current one is compressed. Throws
+/// `invalid_input` for an input without data rows, and whatever the reader throws for a bad row.
+inline customer_table read_compressed_summary(summary_csv_reader& reader, std::size_t chunk_rows = 65536,
+                                              unsigned threads = 1) {
+    reader.check_ids_across_chunks();
+    summary_compressor compressor;
+    auto read_chunk = [&reader, chunk_rows] {
+        auto chunk = std::make_unique<customer_table>();
+        return reader.next(*chunk, std::max<std::size_t>(chunk_rows, 1)) ? std::move(chunk) : nullptr;
+    };
+    if (threads > 1) {
+        // One chunk ahead: the future's get() hands the reader over (and rethrows its errors); a
+        // pending read is waited for by the future's destructor if compressing throws.
+        std::future<std::unique_ptr<customer_table>> pending = std::async(std::launch::async, read_chunk);
+        while (std::unique_ptr<customer_table> chunk = pending.get()) {
+            pending = std::async(std::launch::async, read_chunk);
+            compressor.add(*chunk);
+        }
+    } else {
+        while (std::unique_ptr<customer_table> chunk = read_chunk()) compressor.add(*chunk);
+    }
+    if (compressor.customers() == 0)
+        throw invalid_input("", "", "no data rows: the summary is empty", {reader.source()});
+    return compressor.finish();
 }
 
 /// Appends the shortest text that reads back as exactly `value` (std::to_chars round trip).
