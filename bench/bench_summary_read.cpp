@@ -1,6 +1,8 @@
 // Reading and checking a customer summary: `read_summary_csv` (split, parse, check every row and
-// the ids' uniqueness) in MB/s, and `customer_table::validate` in ns per row, with ids in random
-// order (hashed), in ascending order (not hashed) and absent.
+// the ids' uniqueness) in MB/s, `read_compressed_summary` (what `clv fit` does: the same read in
+// chunks of 65,536 customers, compressed as they come; argument: threads, 2 = the next chunk
+// parsed while this one is compressed), and `customer_table::validate` in ns per row, with ids in
+// random order (hashed), in ascending order (not hashed) and absent.
 //
 // The summary is what `clv summarize` writes for 10^6 customers: BG/NBD histories simulated from
 // CDNOW's published parameters, acquired over a year and observed to week 78, recency in whole
@@ -65,6 +67,19 @@ void BM_read_summary_csv(benchmark::State& state) {
     state.counters["rows"] = static_cast<double>(rows);
 }
 
+void BM_read_compressed_summary(benchmark::State& state) {
+    const auto path = summary_file();
+    std::size_t rows = 0;
+    for (auto _ : state) {
+        clv::io::summary_csv_reader reader(path);
+        const auto unique = clv::io::read_compressed_summary(reader, 65536, static_cast<unsigned>(state.range(0)));
+        rows = unique.size();
+        benchmark::DoNotOptimize(unique.frequency.data());
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * std::filesystem::file_size(path)));
+    state.counters["distinct_rows"] = static_cast<double>(rows);
+}
+
 // validate() on the summary with its ids as read (random order), sorted, or removed.
 void validate_with(benchmark::State& state, int ids) {
     clv::customer_table table = summary();
@@ -83,6 +98,7 @@ void BM_validate_no_ids(benchmark::State& state) { validate_with(state, 2); }
 }  // namespace
 
 BENCHMARK(BM_read_summary_csv)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_read_compressed_summary)->Unit(benchmark::kMillisecond)->Iterations(3)->Arg(1)->Arg(2)->UseRealTime();
 BENCHMARK(BM_validate_ids_random_order)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_validate_ids_ascending)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_validate_no_ids)->Unit(benchmark::kMillisecond);

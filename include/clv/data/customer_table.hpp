@@ -130,11 +130,14 @@ public:
     }
 
     /// The first row whose id repeats an earlier one, if any (`add` for every row, with the
-    /// table sized once and each row's slot fetched from memory a few rows ahead).
-    std::optional<std::size_t> first_repeat(const std::vector<std::string>& ids) {
-        std::size_t i = 0;
+    /// table sized once and each row's slot fetched from memory a few rows ahead). With `begin`,
+    /// rows before it were added by earlier calls (ids read chunk after chunk into one vector).
+    std::optional<std::size_t> first_repeat(const std::vector<std::string>& ids, std::size_t begin = 0) {
+        std::size_t i = begin;
         for (; i < ids.size() && !hashing_; ++i)
             if (add(ids, i)) return i;
+        if (i == ids.size()) return std::nullopt;
+        while (2 * ids.size() > slots_.size()) grow();  // no growth while slots are fetched ahead
         constexpr std::size_t ahead = 16;
         std::array<std::uint64_t, ahead> hashes{};
         auto fetch = [&](std::size_t k) {
