@@ -153,12 +153,13 @@ TEST_CASE("summary_compressor fed in chunks gives the rows of compress on the wh
             CHECK(unique.weight[r] == w);
             ++r;
         }
+        std::size_t mapped_wrong = 0;  // counted, not checked one by one: 20,000 customers
         for (std::size_t i = 0; i < t.size(); ++i) {
             const std::uint32_t row = row_of_group[group_of[i]];
-            CHECK(unique.frequency[row] == t.frequency[i]);
-            CHECK(unique.recency[row] == t.recency[i]);
-            CHECK(unique.T[row] == t.T[i]);
+            if (unique.frequency[row] != t.frequency[i] || unique.recency[row] != t.recency[i] || unique.T[row] != t.T[i])
+                ++mapped_wrong;
         }
+        CHECK(mapped_wrong == 0);
         CHECK(compressor.customers() == 0);  // finish leaves it empty
     }
 }
