@@ -2,6 +2,7 @@
 
 #include "test_support.hpp"
 
+#include <chrono>
 #include <optional>
 #include <random>
 #include <string>
@@ -30,6 +31,28 @@ TEST_CASE("day numbers count days since 1970-01-01 in the proleptic Gregorian ca
     CHECK(day_number(2000, 2, 29));
     CHECK_FALSE(day_number(2020, 13, 1));
     CHECK_FALSE(day_number(2020, 4, 31));
+}
+
+// The arithmetic of day_number against the standard library's calendar, on every (year, month,
+// day) of years -400 ... 10000 with days 0 ... 32 and months 0 ... 13: the same day, or both
+// refuse the date.
+TEST_CASE("day_number agrees with std::chrono on every date of eleven millennia, valid or not") {
+    std::size_t disagreements = 0, valid = 0;
+    for (int year = -400; year <= 10000; ++year) {
+        for (unsigned month = 0; month <= 13; ++month) {
+            for (unsigned day = 0; day <= 32; ++day) {
+                const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month},
+                                                       std::chrono::day{day}};
+                const std::optional<std::int64_t> expected =
+                    date.ok() ? std::optional<std::int64_t>(std::chrono::sys_days{date}.time_since_epoch().count())
+                              : std::nullopt;
+                valid += expected.has_value();
+                if (day_number(year, month, day) != expected) ++disagreements;
+            }
+        }
+    }
+    CHECK(valid == 3'798'888);  // days from -0400-01-01 to 10000-12-31: 10401 years, 2523 of them leap
+    CHECK(disagreements == 0);
 }
 
 TEST_CASE("iso_date and the ISO parser are inverse over five millennia") {

@@ -108,17 +108,15 @@ private:
     // (including every bad date) takes the general path, which gives the same day or the error.
     [[nodiscard]] static std::optional<std::int64_t> try_parse_iso(std::string_view text) noexcept {
         if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-        int value[3] = {0, 0, 0};
-        constexpr std::size_t begin[3] = {0, 5, 8}, end[3] = {4, 7, 10};
-        for (int part = 0; part < 3; ++part) {
-            for (std::size_t i = begin[part]; i < end[part]; ++i) {
-                const unsigned digit = static_cast<unsigned char>(text[i]) - static_cast<unsigned>('0');
-                if (digit > 9) return std::nullopt;
-                value[part] = value[part] * 10 + static_cast<int>(digit);
-            }
-        }
-        if (value[1] < 1 || value[1] > 12 || value[2] < 1) return std::nullopt;
-        return day_number(value[0], static_cast<unsigned>(value[1]), static_cast<unsigned>(value[2]));
+        // The eight digits checked with one branch: a byte below '0' wraps to a large value.
+        auto digit = [&](std::size_t i) {
+            return static_cast<unsigned>(static_cast<unsigned char>(text[i])) - static_cast<unsigned>('0');
+        };
+        const unsigned y0 = digit(0), y1 = digit(1), y2 = digit(2), y3 = digit(3), m0 = digit(5), m1 = digit(6),
+                       d0 = digit(8), d1 = digit(9);
+        if ((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) | (d1 > 9)) return std::nullopt;
+        const int year = static_cast<int>(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
+        return day_number(year, m0 * 10 + m1, d0 * 10 + d1);
     }
 
     // The day number, or nothing; `matched` tells a text that fits the format but names no real
