@@ -12,19 +12,44 @@
 #include <random>
 #include <vector>
 
+namespace {
+double rosenbrock(const Eigen::VectorXd& x, Eigen::VectorXd& g) {
+    const double a = 1 - x[0], b = x[1] - x[0] * x[0];
+    g[0] = -2 * a - 400 * x[0] * b;
+    g[1] = 200 * b;
+    return a * a + 100 * b * b;
+}
+}  // namespace
+
 TEST_CASE("BFGS finds the Rosenbrock minimum") {
-    auto rosenbrock = [](const Eigen::VectorXd& x, Eigen::VectorXd& g) {
-        const double a = 1 - x[0], b = x[1] - x[0] * x[0];
-        g[0] = -2 * a - 400 * x[0] * b;
-        g[1] = 200 * b;
-        return a * a + 100 * b * b;
-    };
     Eigen::VectorXd x(2);
     x << -1.2, 1.0;
     const auto report = clv::fit::minimize_bfgs(rosenbrock, x);
     CHECK(report.converged);
     CHECK(x[0] == doctest::Approx(1).epsilon(1e-6));
     CHECK(x[1] == doctest::Approx(1).epsilon(1e-6));
+}
+
+TEST_CASE("BFGS stops early, not converged, at the first point the caller's predicate accepts") {
+    Eigen::VectorXd full(2);
+    full << -1.2, 1.0;
+    Eigen::VectorXd early = full;
+    const auto whole_run = clv::fit::minimize_bfgs(rosenbrock, full);
+    clv::fit::bfgs_options options;
+    int asked = 0;
+    options.stop_early = [&](const Eigen::VectorXd& x) {
+        ++asked;
+        return (x - Eigen::Vector2d(1, 1)).cwiseAbs().maxCoeff() <= 0.1;
+    };
+    const auto report = clv::fit::minimize_bfgs(rosenbrock, early, options);
+    REQUIRE(whole_run.converged);
+    CHECK(report.stopped_early);
+    CHECK_FALSE(report.converged);
+    CHECK((early - Eigen::Vector2d(1, 1)).cwiseAbs().maxCoeff() <= 0.1);
+    CHECK(report.iterations < whole_run.iterations);
+    CHECK(asked == report.iterations);  // asked once per iteration, the last answer yes
+    Eigen::VectorXd g(2);
+    CHECK(report.value == rosenbrock(early, g));
 }
 
 TEST_CASE("BFGS backs off from trial points where the objective is not finite") {

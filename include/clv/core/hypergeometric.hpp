@@ -67,17 +67,24 @@ gauss_series_result<Real> gauss_series(const Real& a, const Real& b, const Real&
     Real ha = 0, hb = 0, hc = 0;  // H_x(n) = sum_{k<n} 1/(x+k)
     for (std::size_t n = 0; n < max_terms; ++n) {
         const Real nn = Real(n);
-        const Real an = a + nn, bn = b + nn, cn = c + nn;
+        const Real an = a + nn, bn = b + nn, cn = c + nn, n1 = nn + 1;
+        // The four reciprocals a term needs, 1/(a+n), 1/(b+n), 1/(c+n) and 1/(n+1), from one
+        // division: dividing is the slow operation of the loop, and near z = 1 (Pareto/NBD with
+        // alpha and beta far apart) the loop runs for thousands of terms. Each reciprocal is
+        // then within a few ulps.
+        const Real ab = an * bn, cn1 = cn * n1;
+        const Real inverse = 1 / (ab * cn1);
+        const Real inv_c = ab * n1 * inverse, inv_n1 = ab * cn * inverse;
         // t_{n+1} = t_n * (a+n)(b+n) z / ((c+n)(n+1)); the z-derivative term of n+1 is
         // (n+1) t_{n+1} / z = t_n (a+n)(b+n) / (c+n), which avoids dividing by z.
-        const Real step = an * bn / cn;
+        const Real step = ab * inv_c;
         const Real dz_next = term * step;
-        const Real ratio = step * z / (nn + 1);
+        const Real ratio = step * z * inv_n1;
         const Real next = term * ratio;
         if constexpr (Derivatives) {
-            ha += 1 / an;
-            hb += 1 / bn;
-            hc += 1 / cn;
+            ha += bn * cn1 * inverse;
+            hb += an * cn1 * inverse;
+            hc += inv_c;
             sa += next * ha;
             sb += next * hb;
             sc += next * hc;
@@ -86,7 +93,14 @@ gauss_series_result<Real> gauss_series(const Real& a, const Real& b, const Real&
         sum += next;
         term = next;
         out.terms = n + 2;
-        // Tail bound once the ratios have settled below q < 1 (see the header comment).
+        if (sum > big) {
+            log_scale += log(big);
+            sum /= big; term /= big;
+            if constexpr (Derivatives) { sa /= big; sb /= big; sc /= big; sz /= big; }
+        }
+        // Tail bound once the ratios have settled below q < 1 (see the header comment): checked
+        // on every fourth term only (it divides twice), which costs at most three terms more.
+        if ((n & 3) != 3) continue;
         const Real next_ratio = (an + 1) * (bn + 1) * z / ((cn + 1) * (nn + 2));
         const Real q = ratio > z ? ratio : z;
         if (q < 1 && next_ratio <= q) {
@@ -97,11 +111,6 @@ gauss_series_result<Real> gauss_series(const Real& a, const Real& b, const Real&
                 out.converged = true;
                 break;
             }
-        }
-        if (sum > big) {
-            log_scale += log(big);
-            sum /= big; term /= big;
-            if constexpr (Derivatives) { sa /= big; sb /= big; sc /= big; sz /= big; }
         }
     }
     out.log_value = log(sum) + log_scale;

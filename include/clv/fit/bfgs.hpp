@@ -8,6 +8,7 @@
 #include <Eigen/Dense>
 
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -24,6 +25,10 @@ struct bfgs_options {
     double max_step = 2.0;               ///< longest step, in log-parameter units, of one iteration
     double wolfe_c1 = 1e-4;              ///< sufficient decrease (Armijo) constant
     double wolfe_c2 = 0.9;               ///< curvature constant (0.9 is the usual quasi-Newton choice)
+    /// Asked after every iteration with the new point: true stops the run there, not converged
+    /// (`bfgs_report::stopped_early`). The fit layer stops a screened start once it enters the
+    /// neighbourhood of a maximum already found.
+    std::function<bool(const Eigen::VectorXd&)> stop_early;
 
     void check() const {
         if (!(gradient_tolerance > 0)) throw std::invalid_argument("bfgs_options: gradient_tolerance must be > 0");
@@ -42,6 +47,7 @@ struct bfgs_report {
     std::string status;        ///< why it stopped, in words
     int iterations = 0;
     int evaluations = 0;
+    bool stopped_early = false;  ///< bfgs_options::stop_early said so
     double gradient_norm = std::numeric_limits<double>::quiet_NaN();  ///< max |gradient| at the end
     double value = std::numeric_limits<double>::quiet_NaN();
     /// The final inverse-Hessian approximation: a warm start for a related problem (the same
@@ -179,13 +185,16 @@ bfgs_report minimize_bfgs(Objective&& f, Eigen::VectorXd& x, const bfgs_options&
             const Eigen::VectorXd Hy = H * y;
             H += rho * ((1 + rho * y.dot(Hy)) * (s * s.transpose()) - (Hy * s.transpose() + s * Hy.transpose()));
         }
-        if (std::abs(f_old - fx) <= options.relative_tolerance * std::max(1.0, std::abs(fx)) &&
-            g.cwiseAbs().maxCoeff() <= options.stalled_gradient) {
+        const bool stalled = std::abs(f_old - fx) <= options.relative_tolerance * std::max(1.0, std::abs(fx)) &&
+                             g.cwiseAbs().maxCoeff() <= options.stalled_gradient;
+        const bool stop = !stalled && options.stop_early && options.stop_early(x);
+        if (stalled || stop) {
             report.iterations = k + 1;
             report.gradient_norm = g.cwiseAbs().maxCoeff();
             report.value = fx;
-            report.converged = true;
-            report.status = "converged: objective no longer changes";
+            report.converged = stalled;
+            report.stopped_early = stop;
+            report.status = stalled ? "converged: objective no longer changes" : "stopped early at the caller's request";
             return report;
         }
     }

@@ -505,7 +505,13 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
                 // flat to rounding, more than e^10 from the start) is fitted too, from its
                 // screened point: where the subsample's path ended the full data need not lead,
                 // and some likelihoods are far dearer out there.
-                const bfgs_report on_sample = minimize_bfgs(g_screen, theta, settle);
+                // The run stops as soon as it comes within the neighbourhood of a maximum
+                // already reached (BFGS only descends: from there it ends at that maximum);
+                // such a candidate leads nowhere new.
+                bfgs_options settle_candidate = settle;
+                settle_candidate.stop_early = seen;
+                const bfgs_report on_sample = minimize_bfgs(g_screen, theta, settle_candidate);
+                if (on_sample.stopped_early) continue;
                 if (!std::isfinite(on_sample.value)) continue;
                 if (!on_sample.converged || (theta - theta_start).cwiseAbs().maxCoeff() > 10) {
                     theta = theta_candidate;

@@ -53,12 +53,13 @@ template <class Real>
 struct parameter_terms {
     Real r, alpha, a, b;
     Real log_a, log_alpha;
+    Real inv_alpha;  ///< 1/alpha: times T is T/alpha within an ulp, without a division per row
 };
 
 template <class Real>
 parameter_terms<Real> make_parameter_terms(const Real& r, const Real& alpha, const Real& a, const Real& b) {
     using std::log;
-    return {r, alpha, a, b, log(a), log(alpha)};
+    return {r, alpha, a, b, log(a), log(alpha), Real(1) / alpha};
 }
 
 /// The Gamma and digamma differences go through `math::log_gamma_ratio` and
@@ -86,16 +87,47 @@ frequency_terms<Real> make_frequency_terms(const parameter_terms<Real>& p, const
     return t;
 }
 
-/// One customer's log-likelihood; when `gradient` is given, adds weight * dLL/d(log r, log alpha,
-/// log a, log b) to it. The alpha derivative is written as (r tau - x alpha)/(alpha + tau), the
-/// difference r - (r+x) alpha/(alpha+tau) with the cancellation done by hand.
+/// A row's logarithms and exponential, the slow part of its log-likelihood, in stages that a
+/// summed evaluation runs over a block of rows at a time (`row_stages` then `row_log_likelihood`):
+/// each stage's calls are independent across rows, so the processor overlaps them, where one
+/// row's chain log1p -> exp -> log1p -> division would wait on each result in turn. On CDNOW's
+/// 1,016 distinct rows a pass with the gradient took 90 us row by row.
+template <class Real>
+struct row_stages {
+    Real log1p_T{};   ///< log1p(T/alpha)
+    Real log1p_tx{};  ///< log1p(t_x/alpha) (dropout rows)
+    Real d{};         ///< A4 - A3 (dropout rows)
+    Real e{};         ///< exp(-|d|) (dropout rows)
+};
+
+/// Stage 1: the two log1p of a row.
+template <class Real>
+void row_logarithms(const parameter_terms<Real>& p, bool dropout, const Real& t_x, const Real& T, row_stages<Real>& s) {
+    s.log1p_T = beta_geometric::log1p(Real(T * p.inv_alpha));
+    if (dropout) s.log1p_tx = beta_geometric::log1p(Real(t_x * p.inv_alpha));
+}
+
+/// Stage 2: d = A4 - A3 and exp(-|d|) of a row with the dropout term.
+template <class Real>
+void row_exponential(const parameter_terms<Real>& p, const frequency_terms<Real>& f, const Real& x,
+                     row_stages<Real>& s) {
+    using std::abs;
+    using std::exp;
+    if (!f.dropout) return;
+    s.d = p.log_a - f.log_b_shift + (p.r + x) * (s.log1p_T - s.log1p_tx);
+    s.e = exp(-abs(s.d));
+}
+
+/// Stage 3: one customer's log-likelihood from its stages; when `gradient` is given, adds
+/// weight * dLL/d(log r, log alpha, log a, log b) to it. The alpha derivative is written as
+/// (r tau - x alpha)/(alpha + tau), the difference r - (r+x) alpha/(alpha+tau) with the
+/// cancellation done by hand.
 template <class Real>
 Real row_log_likelihood(const parameter_terms<Real>& p, const frequency_terms<Real>& f, const Real& x,
-                        const Real& t_x, const Real& T, const Real& weight, Real* gradient) {
-    using std::exp;
-    using std::log;
+                        const Real& t_x, const Real& T, const row_stages<Real>& s, const Real& weight,
+                        Real* gradient) {
     const Real rx = p.r + x;
-    const Real log1p_T = beta_geometric::log1p(Real(T / p.alpha));
+    const Real& log1p_T = s.log1p_T;
     const Real A3 = -rx * log1p_T - x * p.log_alpha;
     const Real base = f.log_gamma_ratio_r + f.log_beta_part;
     if (!f.dropout) {
@@ -107,20 +139,11 @@ Real row_log_likelihood(const parameter_terms<Real>& p, const frequency_terms<Re
         }
         return base + A3;
     }
-    // d = A4 - A3; log(e^A3 + e^A4) = A3 + log1p(e^d), and the posterior weight w4 = e^A4/(e^A3 + e^A4)
-    // of the "dropped out at t_x" branch.
-    const Real log1p_tx = beta_geometric::log1p(Real(t_x / p.alpha));
-    const Real d = p.log_a - f.log_b_shift + rx * (log1p_T - log1p_tx);
-    Real lse, w4;
-    if (d > 0) {
-        const Real e = exp(-d);
-        lse = A3 + d + beta_geometric::log1p(e);
-        w4 = 1 / (1 + e);
-    } else {
-        const Real e = exp(d);
-        lse = A3 + beta_geometric::log1p(e);
-        w4 = e / (1 + e);
-    }
+    // log(e^A3 + e^A4) = A3 + max(d, 0) + log1p(e^-|d|), and the posterior weight
+    // w4 = e^A4/(e^A3 + e^A4) of the "dropped out at t_x" branch.
+    const Real& log1p_tx = s.log1p_tx;
+    const Real lse = A3 + (s.d > 0 ? s.d : Real(0)) + beta_geometric::log1p(s.e);
+    const Real w4 = s.d > 0 ? Real(1 / (1 + s.e)) : Real(s.e / (1 + s.e));
     if (gradient) {
         const Real w3 = 1 - w4;
         gradient[0] += weight * p.r * (f.digamma_diff_r - w3 * log1p_T - w4 * log1p_tx);
@@ -130,6 +153,16 @@ Real row_log_likelihood(const parameter_terms<Real>& p, const frequency_terms<Re
         gradient[3] += weight * p.b * (f.digamma_diff_b - f.digamma_diff_ab - w4 * f.inv_b_shift);
     }
     return base + lse;
+}
+
+/// One customer's log-likelihood (and gradient), all stages at once.
+template <class Real>
+Real row_log_likelihood(const parameter_terms<Real>& p, const frequency_terms<Real>& f, const Real& x,
+                        const Real& t_x, const Real& T, const Real& weight, Real* gradient) {
+    row_stages<Real> s;
+    row_logarithms(p, f.dropout, t_x, T, s);
+    row_exponential(p, f, x, s);
+    return row_log_likelihood(p, f, x, t_x, T, s, weight, gradient);
 }
 
 /// One customer's log-likelihood at any precision (no caching).
@@ -147,7 +180,7 @@ Real log_likelihood(const Real& r, const Real& alpha, const Real& a, const Real&
 /// the frequency are cached per distinct integer frequency and computed by whichever block meets
 /// that frequency first (a block that finds it being computed by another thread computes its own
 /// copy, with the same bits), so the per-row work is three log1p and one exp (one log1p without
-/// the dropout term). Rows never throw: infeasible parameters give a non-finite value, which the
+/// the dropout term), run stage by stage over 32 rows at a time (`row_stages`). Rows never throw: infeasible parameters give a non-finite value, which the
 /// optimiser treats as "too far".
 template <bool Modified>
 double summed_log_likelihood(double r, double alpha, double a, double b, const transaction_columns& data,
@@ -183,12 +216,24 @@ double summed_log_likelihood(double r, double alpha, double a, double b, const t
     return fit::blocked_log_likelihood<4>(
         n, threads, gradient, [&](std::size_t begin, std::size_t end, std::array<double, 4>& g) {
             double total = 0;
-            frequency_terms<double> own;
-            for (std::size_t i = begin; i < end; ++i) {
-                const double x = data.frequency[i];
-                const double w = data.weight.empty() ? 1.0 : data.weight[i];
-                total += w * row_log_likelihood<double>(p, terms_of(x, own), x, data.recency[i], data.T[i], w,
-                                                        with_gradient ? g.data() : nullptr);
+            constexpr std::size_t stage_rows = 32;
+            std::array<row_stages<double>, stage_rows> stages;
+            std::array<frequency_terms<double>, stage_rows> own;
+            std::array<const frequency_terms<double>*, stage_rows> terms;
+            for (std::size_t first = begin; first < end; first += stage_rows) {
+                const std::size_t count = std::min(stage_rows, end - first);
+                for (std::size_t j = 0; j < count; ++j) {
+                    const std::size_t i = first + j;
+                    terms[j] = &terms_of(data.frequency[i], own[j]);
+                    row_logarithms(p, terms[j]->dropout, data.recency[i], data.T[i], stages[j]);
+                }
+                for (std::size_t j = 0; j < count; ++j) row_exponential(p, *terms[j], data.frequency[first + j], stages[j]);
+                for (std::size_t j = 0; j < count; ++j) {
+                    const std::size_t i = first + j;
+                    const double w = data.weight.empty() ? 1.0 : data.weight[i];
+                    total += w * row_log_likelihood<double>(p, *terms[j], data.frequency[i], data.recency[i], data.T[i],
+                                                            stages[j], w, with_gradient ? g.data() : nullptr);
+                }
             }
             return total;
         });
