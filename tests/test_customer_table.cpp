@@ -186,7 +186,21 @@ TEST_CASE("unique_id_check finds the first repeated id and its earlier row, as a
         for (std::size_t i = 0; i < n && !found; ++i)
             if (const auto earlier = check.add(ids, i)) found = std::pair{i, *earlier};
         clv::unique_id_check whole;
-        CHECK(whole.first_repeat(ids) == (expected ? std::optional<std::size_t>(expected->first) : std::nullopt));
+        const auto expected_row = expected ? std::optional<std::size_t>(expected->first) : std::nullopt;
+        CHECK(whole.first_repeat(ids) == expected_row);
+        // The same ids kept back to back in an id_arena, added in two parts as a chunked reader does.
+        clv::id_arena arena;
+        const std::size_t split = random() % (n + 1);
+        for (std::size_t i = 0; i < split; ++i) arena.push_back(ids[i]);
+        clv::unique_id_check in_arena;
+        auto found_in_arena = in_arena.first_repeat(arena);
+        if (!found_in_arena) {
+            for (std::size_t i = split; i < n; ++i) arena.push_back(ids[i]);
+            found_in_arena = in_arena.first_repeat(arena, split);
+        }
+        REQUIRE(arena.size() >= split);
+        for (std::size_t i = 0; i < arena.size(); ++i) REQUIRE(arena[i] == ids[i]);
+        CHECK(found_in_arena == expected_row);
         CAPTURE(trial);
         CHECK(found == expected);
     }

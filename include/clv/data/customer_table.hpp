@@ -5,6 +5,7 @@
 #include <clv/core/concepts.hpp>
 #include <clv/core/errors.hpp>
 #include <clv/data/detail/rows_by_customer.hpp>
+#include <clv/data/id_arena.hpp>
 
 #include <algorithm>
 #include <bit>
@@ -118,12 +119,14 @@ void validate_customer_row(const customer_row& row, const Where& where) {
 /// is hashed: an ascending sequence has no repeats. From the first id out of order on, every id is
 /// kept as its 64-bit hash and row index in an open-addressing table (16 bytes per id, no
 /// allocation per id, about one cache miss per row); strings are compared only when hashes match.
-/// Empty ids (anonymous rows) are never compared.
+/// Empty ids (anonymous rows) are never compared. `ids` is a std::vector<std::string>, an
+/// `id_arena`, or anything else indexable whose elements convert to std::string_view.
 class unique_id_check {
 public:
     /// Adds `ids[i]`, where every non-empty id of `ids[0 .. i)` has been added before; returns the
     /// row of an earlier equal id, if any.
-    std::optional<std::size_t> add(const std::vector<std::string>& ids, std::size_t i) {
+    template <class Ids>
+    std::optional<std::size_t> add(const Ids& ids, std::size_t i) {
         if (ids[i].empty()) return std::nullopt;
         if (!hashing_ && still_ascending(ids, i)) return std::nullopt;
         return insert(ids, i, hash_of(ids[i]));
@@ -132,7 +135,8 @@ public:
     /// The first row whose id repeats an earlier one, if any (`add` for every row, with the
     /// table sized once and each row's slot fetched from memory a few rows ahead). With `begin`,
     /// rows before it were added by earlier calls (ids read chunk after chunk into one vector).
-    std::optional<std::size_t> first_repeat(const std::vector<std::string>& ids, std::size_t begin = 0) {
+    template <class Ids>
+    std::optional<std::size_t> first_repeat(const Ids& ids, std::size_t begin = 0) {
         std::size_t i = begin;
         for (; i < ids.size() && !hashing_; ++i)
             if (add(ids, i)) return i;
@@ -164,7 +168,8 @@ private:
     // Whether ids[i] extends the ascending run (byte order, or (length, byte order)): either order
     // proves no repeat so far. At the first id out of both orders, the table is sized for every id
     // of `ids` and the run is hashed into it.
-    bool still_ascending(const std::vector<std::string>& ids, std::size_t i) {
+    template <class Ids>
+    bool still_ascending(const Ids& ids, std::size_t i) {
         if (last_) {
             const std::string_view before = ids[*last_], id = ids[i];
             const int order = before.compare(id);
@@ -182,7 +187,8 @@ private:
         return true;
     }
 
-    std::optional<std::size_t> insert(const std::vector<std::string>& ids, std::size_t i, std::uint64_t hash) {
+    template <class Ids>
+    std::optional<std::size_t> insert(const Ids& ids, std::size_t i, std::uint64_t hash) {
         if (2 * (count_ + 1) > slots_.size()) grow();
         for (std::size_t k = hash & (slots_.size() - 1);; k = (k + 1) & (slots_.size() - 1)) {
             slot& s = slots_[k];
@@ -191,7 +197,8 @@ private:
                 ++count_;
                 return std::nullopt;
             }
-            if (s.hash == hash && ids[s.row_plus_one - 1] == ids[i]) return s.row_plus_one - 1;
+            if (s.hash == hash && std::string_view(ids[s.row_plus_one - 1]) == std::string_view(ids[i]))
+                return s.row_plus_one - 1;
         }
     }
 

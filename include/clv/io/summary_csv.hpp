@@ -108,7 +108,7 @@ public:
             // Once per chunk rather than per row: the hash table is sized once and probed ahead.
             if (every_id_) {
                 const std::size_t begin = every_id_->ids.size();
-                every_id_->ids.insert(every_id_->ids.end(), chunk.ids.begin(), chunk.ids.end());
+                for (const std::string& id : chunk.ids) every_id_->ids.push_back(id);
                 if (const auto i = every_id_->check.first_repeat(every_id_->ids, begin)) throw repeat(*i - begin);
             } else if (const auto i = unique_id_check{}.first_repeat(chunk.ids)) {
                 throw repeat(*i);
@@ -143,7 +143,7 @@ private:
     std::vector<std::size_t> lines_;  // file line of each row of the chunk, for messages
     std::size_t rows_read_ = 0;
     struct id_history {
-        std::vector<std::string> ids;
+        id_arena ids;
         unique_id_check check;
     };
     std::unique_ptr<id_history> every_id_;  // with check_ids_across_chunks()

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <clv/core/errors.hpp>
+#include <clv/data/id_arena.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -75,14 +76,13 @@ public:
         const slot key = key_of(id, hash);
         slot& found = slots_[find_slot(id, key, hash)];
         if (found.index_plus_one != 0) return {found.index_plus_one - 1, false};
-        if (ends_.size() >= std::numeric_limits<std::uint32_t>::max() - 1)
+        if (ids_.size() >= std::numeric_limits<std::uint32_t>::max() - 1)
             throw invalid_input("customer", std::string(id), "more than 2^32 - 2 customers");
-        const auto index = static_cast<std::uint32_t>(ends_.size());
+        const auto index = static_cast<std::uint32_t>(ids_.size());
         found = key;
         found.index_plus_one = index + 1;
-        text_.append(id);
-        ends_.push_back(text_.size());
-        if (2 * ends_.size() > slots_.size()) grow();
+        ids_.push_back(id);
+        if (2 * ids_.size() > slots_.size()) grow();
         return {index, true};
     }
 
@@ -99,12 +99,9 @@ public:
         __builtin_prefetch(&slots_[hash_of(id) & (slots_.size() - 1)]);
     }
 
-    [[nodiscard]] std::size_t size() const noexcept { return ends_.size(); }
+    [[nodiscard]] std::size_t size() const noexcept { return ids_.size(); }
 
-    [[nodiscard]] std::string_view id(std::size_t index) const noexcept {
-        const std::size_t begin = index == 0 ? 0 : ends_[index - 1];
-        return std::string_view(text_).substr(begin, ends_[index] - begin);
-    }
+    [[nodiscard]] std::string_view id(std::size_t index) const noexcept { return ids_[index]; }
 
     /// Frees the lookup table once no id will be inserted any more; `id` keeps working.
     void drop_lookup() { slots_ = {}; }
@@ -151,8 +148,7 @@ private:
     }
 
     slot_vector slots_ = slot_vector(1024);  // size: a power of two
-    std::string text_;                 // every id, back to back, in index order
-    std::vector<std::size_t> ends_;    // end of id i in text_
+    id_arena ids_;                     // every id, in index order
 };
 
 /// One transaction as kept for the reduction: 16 bytes.
