@@ -29,6 +29,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -100,12 +102,44 @@ struct row_stages {
     Real e{};         ///< exp(-|d|) (dropout rows)
 };
 
-/// Stage 1: the two log1p of a row.
-template <class Real>
-void row_logarithms(const parameter_terms<Real>& p, bool dropout, const Real& t_x, const Real& T, row_stages<Real>& s) {
-    s.log1p_T = beta_geometric::log1p(Real(T * p.inv_alpha));
-    if (dropout) s.log1p_tx = beta_geometric::log1p(Real(t_x * p.inv_alpha));
+/// Stage 1: the two log1p of a row, log1p(tau/alpha) for tau = T and t_x, by `log1p_ratio(tau)`.
+template <class Real, class Log1pRatio>
+void row_logarithms(bool dropout, const Real& t_x, const Real& T, Log1pRatio&& log1p_ratio, row_stages<Real>& s) {
+    s.log1p_T = log1p_ratio(T);
+    if (dropout) s.log1p_tx = log1p_ratio(t_x);
 }
+
+/// log1p(tau/alpha) for the ages T and recencies t_x of a summed evaluation, remembered in a
+/// direct-mapped table keyed by tau: a log is a third of a row's cost, and ages and recencies
+/// take few distinct values (calendar days: on 10^6 customers a few hundred each against 3 x 10^5
+/// distinct rows; on CDNOW 1,016 rows share 84 ages). A remembered value is the one computed,
+/// so results do not depend on what the table holds. One table per thread, kept while alpha
+/// stays the same.
+class log1p_ratio_cache {
+public:
+    explicit log1p_ratio_cache() { keys_.fill(std::numeric_limits<double>::quiet_NaN()); }
+    /// Starts an evaluation at 1/alpha = `inv_alpha`.
+    void use(double inv_alpha) {
+        if (inv_alpha == inv_alpha_) return;
+        keys_.fill(std::numeric_limits<double>::quiet_NaN());  // NaN equals no key
+        inv_alpha_ = inv_alpha;
+    }
+    double operator()(double tau) {
+        std::uint64_t bits;
+        std::memcpy(&bits, &tau, sizeof bits);
+        const std::size_t slot = static_cast<std::size_t>((bits * 0x9e3779b97f4a7c15u) >> (64 - log2_slots));
+        if (keys_[slot] == tau) return values_[slot];
+        const double value = beta_geometric::log1p(tau * inv_alpha_);
+        keys_[slot] = tau;
+        values_[slot] = value;
+        return value;
+    }
+
+private:
+    static constexpr unsigned log2_slots = 10;
+    std::array<double, std::size_t{1} << log2_slots> keys_, values_{};
+    double inv_alpha_ = std::numeric_limits<double>::quiet_NaN();
+};
 
 /// Stage 2: d = A4 - A3 and exp(-|d|) of a row with the dropout term.
 template <class Real>
@@ -160,7 +194,7 @@ template <class Real>
 Real row_log_likelihood(const parameter_terms<Real>& p, const frequency_terms<Real>& f, const Real& x,
                         const Real& t_x, const Real& T, const Real& weight, Real* gradient) {
     row_stages<Real> s;
-    row_logarithms(p, f.dropout, t_x, T, s);
+    row_logarithms(f.dropout, t_x, T, [&](const Real& tau) { return beta_geometric::log1p(Real(tau * p.inv_alpha)); }, s);
     row_exponential(p, f, x, s);
     return row_log_likelihood(p, f, x, t_x, T, s, weight, gradient);
 }
@@ -216,6 +250,8 @@ double summed_log_likelihood(double r, double alpha, double a, double b, const t
     return fit::blocked_log_likelihood<4>(
         n, threads, gradient, [&](std::size_t begin, std::size_t end, std::array<double, 4>& g) {
             double total = 0;
+            static thread_local log1p_ratio_cache log1p_ratio;
+            log1p_ratio.use(p.inv_alpha);
             constexpr std::size_t stage_rows = 32;
             std::array<row_stages<double>, stage_rows> stages;
             std::array<frequency_terms<double>, stage_rows> own;
@@ -225,7 +261,7 @@ double summed_log_likelihood(double r, double alpha, double a, double b, const t
                 for (std::size_t j = 0; j < count; ++j) {
                     const std::size_t i = first + j;
                     terms[j] = &terms_of(data.frequency[i], own[j]);
-                    row_logarithms(p, terms[j]->dropout, data.recency[i], data.T[i], stages[j]);
+                    row_logarithms(terms[j]->dropout, data.recency[i], data.T[i], log1p_ratio, stages[j]);
                 }
                 for (std::size_t j = 0; j < count; ++j) row_exponential(p, *terms[j], data.frequency[first + j], stages[j]);
                 for (std::size_t j = 0; j < count; ++j) {
