@@ -360,42 +360,12 @@ public:
     /// entry i is set to the group number of customer i of `table` (numbers count the distinct
     /// rows in order of first appearance; `finish` maps them to rows).
     void add(const customer_table& table, std::uint32_t* group_of = nullptr) {
-        const std::size_t n = table.size();
-        if (n == 0) return;
-        reserve(groups_.size() + std::min<std::size_t>(n, 1024));
-        std::size_t next_hash = hash_of(table.frequency[0], table.recency[0], table.T[0]);
-        for (std::size_t i = 0; i < n; ++i) {
-            if (2 * (groups_.size() + 1) > slot_group_.size()) {
-                rehash(2 * slot_group_.size());
-                next_hash = hash_of(table.frequency[i], table.recency[i], table.T[i]);
-            }
-            const std::size_t mask = slot_group_.size() - 1, hash = next_hash;
-            if (i + 1 < n) {
-                next_hash = hash_of(table.frequency[i + 1], table.recency[i + 1], table.T[i + 1]);
-                __builtin_prefetch(&slot_group_[next_hash & mask]);
-            }
-            const double x = table.frequency[i], t_x = table.recency[i], T = table.T[i];
-            const double w = table.weight.empty() ? 1.0 : table.weight[i];
-            for (std::size_t k = hash & mask;; k = (k + 1) & mask) {
-                const std::uint32_t g = slot_group_[k];
-                if (g == empty) {
-                    if (groups_.size() >= max_groups)
-                        throw std::length_error("summary_compressor: more than 4 x 10^9 distinct rows");
-                    const auto number = static_cast<std::uint32_t>(groups_.size());
-                    slot_group_[k] = number;
-                    if (group_of) group_of[i] = number;
-                    groups_.push_back({x, t_x, T, w, number});
-                    break;
-                }
-                group& found = groups_[g];
-                if (found.frequency == x && found.recency == t_x && found.T == T) {
-                    if (group_of) group_of[i] = g;
-                    found.weight += w;
-                    break;
-                }
-            }
-        }
-        customers_ += n;
+        // Sub-chunks of at most `batch` customers: the table is sized for all of a sub-chunk's
+        // customers being new, so that no rehash happens while slots and groups are fetched ahead.
+        constexpr std::size_t batch = 65536;
+        for (std::size_t begin = 0; begin < table.size(); begin += batch)
+            add_rows(table, begin, std::min(table.size(), begin + batch), group_of);
+        customers_ += table.size();
     }
 
     /// Customers added so far.
@@ -455,6 +425,52 @@ private:
             std::size_t k = hash_of(g.frequency, g.recency, g.T) & mask;
             while (slot_group_[k] != empty) k = (k + 1) & mask;
             slot_group_[k] = g.number;
+        }
+    }
+
+    // Rows [begin, end) of `table`. Each customer costs two cache misses on large data (its slot,
+    // then its group), so both are fetched ahead in two stages: the slot `ahead` customers before
+    // it is needed, the group of what the slot holds half as many before.
+    void add_rows(const customer_table& table, std::size_t begin, std::size_t end, std::uint32_t* group_of) {
+        if (groups_.size() + (end - begin) > max_groups)
+            throw std::length_error("summary_compressor: more than 4 x 10^9 distinct rows");
+        reserve(groups_.size() + (end - begin));
+        const std::size_t mask = slot_group_.size() - 1;
+        constexpr std::size_t ahead = 16, half = ahead / 2;
+        std::array<std::size_t, ahead> hashes{};
+        auto hash_at = [&](std::size_t i) { return hash_of(table.frequency[i], table.recency[i], table.T[i]); };
+        for (std::size_t i = begin; i < std::min(end, begin + ahead); ++i) {
+            hashes[i % ahead] = hash_at(i);
+            __builtin_prefetch(&slot_group_[hashes[i % ahead] & mask]);
+        }
+        for (std::size_t i = begin; i < end; ++i) {
+            const std::size_t hash = hashes[i % ahead];
+            if (i + ahead < end) {
+                hashes[(i + ahead) % ahead] = hash_at(i + ahead);
+                __builtin_prefetch(&slot_group_[hashes[(i + ahead) % ahead] & mask]);
+            }
+            if (i + half < end) {
+                const std::uint32_t g = slot_group_[hashes[(i + half) % ahead] & mask];
+                if (g != empty) __builtin_prefetch(&groups_[g]);
+            }
+            const double x = table.frequency[i], t_x = table.recency[i], T = table.T[i];
+            const double w = table.weight.empty() ? 1.0 : table.weight[i];
+            for (std::size_t k = hash & mask;; k = (k + 1) & mask) {
+                const std::uint32_t g = slot_group_[k];
+                if (g == empty) {
+                    const auto number = static_cast<std::uint32_t>(groups_.size());
+                    slot_group_[k] = number;
+                    if (group_of) group_of[i] = number;
+                    groups_.push_back({x, t_x, T, w, number});
+                    break;
+                }
+                group& found = groups_[g];
+                if (found.frequency == x && found.recency == t_x && found.T == T) {
+                    if (group_of) group_of[i] = g;
+                    found.weight += w;
+                    break;
+                }
+            }
         }
     }
 
