@@ -93,7 +93,7 @@ frequency_terms<Real> make_frequency_terms(const parameter_terms<Real>& p, const
 /// summed evaluation runs over a block of rows at a time (`row_stages` then `row_log_likelihood`):
 /// each stage's calls are independent across rows, so the processor overlaps them, where one
 /// row's chain log1p -> exp -> log1p -> division would wait on each result in turn. On CDNOW's
-/// 1,016 distinct rows a pass with the gradient took 90 us row by row.
+/// 1,016 distinct rows a pass with the gradient took 66 us row by row, 45 us in stages.
 template <class Real>
 struct row_stages {
     Real log1p_T{};   ///< log1p(T/alpha)
