@@ -46,6 +46,24 @@ TEST_CASE("2F1 series matches closed forms") {
     CHECK(gauss_series<double>(3.0, 4.0, 5.0, 0.0).log_value == 0.0);
 }
 
+// The series takes a term's reciprocals from one division of their product while the parameters
+// are moderate, and divides for each otherwise (products of parameters near 1e300 overflow).
+// 2F1(a, b; b; z) = (1 - z)^(-a) on both sides of that switch, and since the terms depend on b and
+// c only through (b)_n / (c)_n, d/db log 2F1 = -d/dc log 2F1 at b = c.
+TEST_CASE("2F1 series: the same closed form with moderate and with huge parameters") {
+    for (double b : {0.3, 2.5, 1e4, 1e70, 1e300}) {
+        for (double z : {0.1, 0.9, 0.97}) {
+            CAPTURE(b);
+            CAPTURE(z);
+            const auto f = gauss_series<double, true>(1.0, b, b, z);
+            REQUIRE(f.converged);
+            CHECK(f.log_value == doctest::Approx(-std::log1p(-z)).epsilon(1e-13));
+            CHECK(f.d_b == doctest::Approx(-f.d_c).epsilon(1e-12).scale(1e-300));
+            CHECK(f.d_z == doctest::Approx(1 / (1 - z)).epsilon(1e-12));  // d/dz of -log(1 - z)
+        }
+    }
+}
+
 TEST_CASE("2F1 series in the Pareto/NBD domain agrees with its own 50-digit evaluation to 1e-13") {
     // The likelihood evaluates 2F1(1, r+x; r+s+x+1; z) and 2F1(1, s+1; r+s+x+1; z) for
     // 0 <= z <= 0.98 (beyond that it integrates numerically).

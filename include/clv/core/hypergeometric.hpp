@@ -55,6 +55,7 @@ template <class Real, bool Derivatives = false>
 gauss_series_result<Real> gauss_series(const Real& a, const Real& b, const Real& c, const Real& z,
                                        std::size_t max_terms = 100000) {
     using std::log;
+    using std::pow;
     gauss_series_result<Real> out;
     if (!(a > 0) || !(b > 0) || !(c > 0) || !(z >= 0) || !(z < 1)) return out;
     const Real eps = std::numeric_limits<Real>::epsilon();
@@ -65,16 +66,23 @@ gauss_series_result<Real> gauss_series(const Real& a, const Real& b, const Real&
     Real sa = 0, sb = 0, sc = 0;  // sum_n t_n H_a(n), t_n H_b(n), t_n H_c(n)
     Real sz = 0;                  // sum_n n t_n / z
     Real ha = 0, hb = 0, hc = 0;  // H_x(n) = sum_{k<n} 1/(x+k)
+    // The four reciprocals a term needs, 1/(a+n), 1/(b+n), 1/(c+n) and 1/(n+1), come from one
+    // division of their product: dividing is the slow operation of the loop, and near z = 1
+    // (Pareto/NBD with alpha and beta far apart) the loop runs for thousands of terms. Each
+    // reciprocal is then within a few ulps. Only while every factor lies within
+    // [1/bound, bound], bound = max^(1/5), so that no product of them can overflow or underflow
+    // (sBG's series at parameters of 1e300 would); otherwise one division each.
+    static const Real bound = pow(std::numeric_limits<Real>::max(), Real(0.2));
+    const bool one_division = a >= 1 / bound && b >= 1 / bound && c >= 1 / bound &&
+                              a + Real(max_terms) <= bound && b + Real(max_terms) <= bound &&
+                              c + Real(max_terms) <= bound;
     for (std::size_t n = 0; n < max_terms; ++n) {
         const Real nn = Real(n);
         const Real an = a + nn, bn = b + nn, cn = c + nn, n1 = nn + 1;
-        // The four reciprocals a term needs, 1/(a+n), 1/(b+n), 1/(c+n) and 1/(n+1), from one
-        // division: dividing is the slow operation of the loop, and near z = 1 (Pareto/NBD with
-        // alpha and beta far apart) the loop runs for thousands of terms. Each reciprocal is
-        // then within a few ulps.
         const Real ab = an * bn, cn1 = cn * n1;
-        const Real inverse = 1 / (ab * cn1);
-        const Real inv_c = ab * n1 * inverse, inv_n1 = ab * cn * inverse;
+        const Real inverse = one_division ? Real(1 / (ab * cn1)) : Real(0);
+        const Real inv_c = one_division ? Real(ab * n1 * inverse) : Real(1 / cn);
+        const Real inv_n1 = one_division ? Real(ab * cn * inverse) : Real(1 / n1);
         // t_{n+1} = t_n * (a+n)(b+n) z / ((c+n)(n+1)); the z-derivative term of n+1 is
         // (n+1) t_{n+1} / z = t_n (a+n)(b+n) / (c+n), which avoids dividing by z.
         const Real step = ab * inv_c;
@@ -82,8 +90,8 @@ gauss_series_result<Real> gauss_series(const Real& a, const Real& b, const Real&
         const Real ratio = step * z * inv_n1;
         const Real next = term * ratio;
         if constexpr (Derivatives) {
-            ha += bn * cn1 * inverse;
-            hb += an * cn1 * inverse;
+            ha += one_division ? Real(bn * cn1 * inverse) : Real(1 / an);
+            hb += one_division ? Real(an * cn1 * inverse) : Real(1 / bn);
             hc += inv_c;
             sa += next * ha;
             sb += next * hb;
