@@ -15,10 +15,10 @@ namespace clv {
 /// Integer arithmetic on a calendar whose year starts in March (so the leap day ends it), as in
 /// H. Hinnant, "chrono-Compatible Low-Level Date Algorithms" (days_from_civil): the same day as
 /// std::chrono::sys_days{year_month_day} (tests/test_dates.cpp compares every day of years
-/// -400 ... 10000), about a third of its cost, which shows when a log has 10^7 dates.
+/// -400 ... 10000). In isolation it costs about the same as <chrono>'s (9-10 ns); the ISO parse's
+/// gain (20-27 -> 12-13 ns) came mostly from checking its digits at once (io/dates.hpp).
 inline std::optional<std::int64_t> day_number(int year, unsigned month, unsigned day) {
-    // Without data-dependent branches: dates in a log come in any order, and mispredicted branches
-    // on month <= 2 or on leap years were most of this function's cost.
+    // Without data-dependent branches (dates in a log come in any order).
     const std::int64_t y = year;
     const unsigned leap = static_cast<unsigned>((y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0)));
     static constexpr std::array<unsigned char, 13> days_in_month{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
