@@ -1,5 +1,5 @@
-// clv::special::gauss_series and log_hypergeometric_2f1 against independent values: closed forms,
-// boost::math::hypergeometric_pFq at 50 digits, and the series itself at 50 digits (oracle).
+// clv::special::gauss_series, gauss_fraction and log_hypergeometric_2f1 against independent values:
+// closed forms, boost::math::hypergeometric_pFq at 50 digits, and the series at 50 digits (oracle).
 #include <clv/core/hypergeometric.hpp>
 
 #include <boost/math/quadrature/tanh_sinh.hpp>
@@ -12,6 +12,7 @@
 #include <cmath>
 #include <vector>
 
+using clv::special::gauss_fraction;
 using clv::special::gauss_series;
 using clv::special::log_hypergeometric_2f1;
 using mp = boost::multiprecision::cpp_bin_float_50;
@@ -65,8 +66,8 @@ TEST_CASE("2F1 series: the same closed form with moderate and with huge paramete
 }
 
 TEST_CASE("2F1 series in the Pareto/NBD domain agrees with its own 50-digit evaluation to 1e-13") {
-    // The likelihood evaluates 2F1(1, r+x; r+s+x+1; z) and 2F1(1, s+1; r+s+x+1; z) for
-    // 0 <= z <= 0.98 (beyond that it integrates numerically).
+    // The likelihood evaluates 2F1(1, r+x; r+s+x+1; z) and 2F1(1, s+1; r+s+x+1; z) (by this
+    // series up to z = 0.6, by the continued fraction above).
     const std::vector<double> shapes{1e-3, 0.5, 3.0, 100.0, 1e3};
     const std::vector<double> xs{0, 1, 10, 221, 1e4};
     const std::vector<double> zs{0.0, 1e-6, 0.1, 0.5, 0.9, 0.98};
@@ -89,6 +90,78 @@ TEST_CASE("2F1 series in the Pareto/NBD domain agrees with its own 50-digit eval
                     }
                 }
     MESSAGE("worst absolute error of log 2F1 over the Pareto/NBD grid: " << worst);
+}
+
+// Gauss's continued fraction for 2F1(1, b; c; z) is checked against the series at 50 digits (an
+// independent method: term sums, not convergents) and against closed forms up to z = 0.9999,
+// where the series would need 400,000 terms.
+TEST_CASE("2F1 continued fraction: value and derivatives agree with the 50-digit series") {
+    double worst_value = 0, worst_derivative = 0;
+    for (double b : {0.3, 1.2, 5.5, 40.0, 221.55})
+        for (double gap : {0.2, 1.0, 3.3, 50.0})
+            for (double z : {0.0, 0.1, 0.5, 0.7, 0.9, 0.97, 0.98, 0.995}) {
+                const double c = b + gap;
+                CAPTURE(b);
+                CAPTURE(c);
+                CAPTURE(z);
+                const auto f = gauss_fraction<double, true>(b, c, z);
+                const auto o = gauss_series<mp, true>(mp(1), mp(b), mp(c), mp(z), 1000000);
+                REQUIRE(f.converged);
+                REQUIRE(o.converged);
+                const double value_error = static_cast<double>(abs(mp(f.log_value) - o.log_value));
+                CHECK(value_error <= 1e-14 * std::max(1.0, static_cast<double>(abs(o.log_value))));
+                worst_value = std::max(worst_value, value_error);
+                for (const auto& [d, exact] : {std::pair{f.d_b, o.d_b}, std::pair{f.d_c, o.d_c}, std::pair{f.d_z, o.d_z}}) {
+                    const double error = static_cast<double>(abs(mp(d) - exact));
+                    CHECK(error <= 1e-13 * static_cast<double>(abs(exact)) + 1e-15);
+                    worst_derivative = std::max(worst_derivative, error / (static_cast<double>(abs(exact)) + 1e-15));
+                }
+                // Without derivatives the same value (the fraction stops a little earlier).
+                CHECK(gauss_fraction<double>(b, c, z).log_value == doctest::Approx(f.log_value).epsilon(1e-14));
+            }
+    MESSAGE("continued fraction: worst error of log 2F1 " << worst_value << ", of its derivatives (relative) "
+                                                          << worst_derivative);
+}
+
+TEST_CASE("2F1 continued fraction: closed forms up to z = 0.9999, in double and at 50 digits") {
+    for (double z : {0.3, 0.9, 0.99, 0.999, 0.9999}) {
+        CAPTURE(z);
+        // 2F1(1, 1; 2; z) = -log(1 - z) / z   (A&S 15.1.3)
+        const double log_f = std::log(-std::log1p(-z) / z);
+        const auto f = gauss_fraction<double, true>(1.0, 2.0, z);
+        REQUIRE(f.converged);
+        CHECK(f.log_value == doctest::Approx(log_f).epsilon(1e-14));
+        CHECK(f.d_z == doctest::Approx(1 / ((1 - z) * -std::log1p(-z)) - 1 / z).epsilon(1e-12));
+        // 2F1(1, 1/2; 3/2; z) = atanh(sqrt z) / sqrt z   (A&S 15.1.4)
+        const auto g = gauss_fraction<double>(0.5, 1.5, z);
+        REQUIRE(g.converged);
+        CHECK(g.log_value == doctest::Approx(std::log(std::atanh(std::sqrt(z)) / std::sqrt(z))).epsilon(1e-14));
+        const auto m = gauss_fraction<mp>(mp(1), mp(2), mp(z));
+        REQUIRE(m.converged);
+        const mp exact = log(-log1p(-mp(z)) / mp(z));
+        CHECK(static_cast<double>(abs(m.log_value - exact)) <= 1e-45);
+    }
+}
+
+TEST_CASE("2F1 continued fraction reports what it cannot do") {
+    // b large and c - b small: the early coefficients k_2m are tiny (1e-8) and the convergents
+    // stand still long before the value is reached. The fraction must then either reach the
+    // 50-digit series' value or say it did not converge, never stop early with a wrong one.
+    for (double z : {0.5, 0.7, 0.9, 0.98}) {
+        CAPTURE(z);
+        const auto f = gauss_fraction<double, true>(1e4, 1e4 + 0.2, z);
+        const auto o = gauss_series<mp>(mp(1), mp(1e4), mp(1e4 + 0.2), mp(z), 1000000);
+        REQUIRE(o.converged);
+        if (f.converged) CHECK(f.log_value == doctest::Approx(static_cast<double>(o.log_value)).epsilon(1e-14));
+        else CHECK(std::isnan(f.log_value));
+    }
+    const auto slow = gauss_fraction<double>(0.5, 1.6, 1 - 1e-9, 100);
+    CHECK_FALSE(slow.converged);
+    CHECK(std::isnan(slow.log_value));
+    CHECK(std::isnan(gauss_fraction<double>(2.0, 2.0, 0.5).log_value));  // needs c > b
+    CHECK(std::isnan(gauss_fraction<double>(0.0, 2.0, 0.5).log_value));  // needs b > 0
+    CHECK(std::isnan(gauss_fraction<double>(1.0, 2.0, 1.0).log_value));  // needs z < 1
+    CHECK(std::isnan(gauss_fraction<double>(1.0, 2.0, -0.1).log_value)); // needs z >= 0
 }
 
 TEST_CASE("2F1 agrees with boost hypergeometric_pFq (or Euler's integral) at 50 digits to 1e-12") {

@@ -307,10 +307,12 @@ TEST_CASE("Pareto/NBD summed log-likelihood: rows sharing (x, t_x) or (x, T) giv
         T.push_back(Ti);
         w.push_back(1 + i % 4);
     }
-    // The last two put most rows on the quadrature route (series argument above 0.98), where the
-    // summed form integrates H(t_x), H(T) once per (x, tau) and a single row integrates R.
+    // The third and fourth put most rows on the continued fraction (2F1 argument 0.98-0.9999), the
+    // last two on the quadrature route (argument above 0.9999), where the summed form integrates
+    // H(t_x), H(T) once per (x, tau) and a single row integrates R.
     for (const auto& p : {cdnow_published, model::params{0.3, 40.0, 3.0, 2.0}, model::params{0.05, 1e3, 1e-3, 1e-3},
-                          model::params{0.5, 0.01, 0.8, 5e3}}) {
+                          model::params{0.5, 0.01, 0.8, 5e3}, model::params{0.05, 1e6, 1e-3, 1e-3},
+                          model::params{0.5, 0.01, 0.8, 5e6}}) {
         std::array<double, 4> summed{}, row_sum{}, one{};
         const double ll = model::log_likelihood_with_gradient(p, {x, t_x, T, w}, summed);
         double ll_rows = 0;
@@ -320,7 +322,7 @@ TEST_CASE("Pareto/NBD summed log-likelihood: rows sharing (x, t_x) or (x, T) giv
             for (int k = 0; k < 4; ++k) row_sum[k] += one[k];
         }
         CHECK(ll == doctest::Approx(ll_rows).epsilon(1e-13));
-        // Where both routes use the series the sums agree to rounding; where the summed form
+        // Where both routes use the 2F1 the sums agree to rounding; where the summed form
         // integrates H and a single row integrates R, to the quadratures' tolerance.
         const bool series_route = p.alpha < 100 && p.beta < 100 && p.alpha > 0.1 && p.beta > 0.1;
         for (int k = 0; k < 4; ++k)
@@ -328,18 +330,21 @@ TEST_CASE("Pareto/NBD summed log-likelihood: rows sharing (x, t_x) or (x, T) giv
     }
 }
 
-TEST_CASE("Pareto/NBD H(tau): the 2F1 series and its integral form agree where both apply") {
-    // log H and its gradient by two independent routes (the series of clv::special::gauss_series
-    // and tanh-sinh quadrature of H's integral form), on both sides of alpha = beta and up to the
-    // series' limit; at alpha = beta, H = 1 exactly.
+TEST_CASE("Pareto/NBD H(tau): the 2F1 and its integral form agree where both apply") {
+    // log H and its gradient by two independent routes (the 2F1 by its series or continued
+    // fraction, and tanh-sinh quadrature of H's integral form), on both sides of alpha = beta and
+    // up to the 2F1's limit (the last four: arguments 0.7, 0.996, 0.9988, 0.99995); at
+    // alpha = beta, H = 1 exactly.
     namespace d = clv::detail::pnbd;
     struct point {
         double r, alpha, s, beta, x, tau;
     };
     for (const point& q : {point{0.55, 10.58, 0.61, 11.67, 0, 38.86}, point{0.55, 10.58, 0.61, 11.67, 2, 30.43},
                            point{0.3, 40, 3, 2, 7, 1.5}, point{2, 1, 0.4, 30, 221, 103.4},
-                           point{1, 100, 0.5, 1, 0, 3}, point{0.2, 1, 5, 120, 3, 0.5}, point{4, 3, 0.01, 3, 1e4, 30}}) {
-        const auto series = d::log_h_by_series<double, true>(q.r, q.alpha, q.s, q.beta, q.x, q.tau);
+                           point{1, 100, 0.5, 1, 0, 3}, point{0.2, 1, 5, 120, 3, 0.5}, point{4, 3, 0.01, 3, 1e4, 30},
+                           point{0.55, 40, 0.61, 11.67, 2, 30.43}, point{1, 1000, 0.5, 1, 0, 3},
+                           point{0.2, 1, 5, 1200, 3, 0.5}, point{0.6, 1, 0.7, 1e5, 5, 3}}) {
+        const auto series = d::log_h_by_2f1<double, true>(q.r, q.alpha, q.s, q.beta, q.x, q.tau);
         const auto quad = d::log_h_by_quadrature<double, true>(q.r, q.alpha, q.s, q.beta, q.x, q.tau);
         REQUIRE(series.converged);
         CHECK(std::abs(series.value - quad.value) <= 1e-12 * std::max(1.0, std::abs(series.value)));

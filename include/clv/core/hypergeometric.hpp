@@ -25,6 +25,7 @@
 #include <boost/math/special_functions/expm1.hpp>
 #include <boost/math/special_functions/log1p.hpp>
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -129,6 +130,125 @@ gauss_series_result<Real> gauss_series(const Real& a, const Real& b, const Real&
         out.d_z = sz / sum;
     }
     if (!out.converged) out.log_value = std::numeric_limits<Real>::quiet_NaN();
+    return out;
+}
+
+namespace detail {
+
+/// k_n of Gauss's fraction for 2F1(1, b; c; z) (see `gauss_fraction`), with c' = c - 1, and the
+/// derivatives of log k_n with respect to b and c when `Derivatives`.
+template <class Real, bool Derivatives>
+struct fraction_coefficient {
+    Real k, dlog_b = 0, dlog_c = 0;
+};
+
+template <class Real, bool Derivatives>
+fraction_coefficient<Real, Derivatives> gauss_fraction_coefficient(const Real& b, const Real& cp, std::size_t n) {
+    fraction_coefficient<Real, Derivatives> out;
+    const Real inv_lower = 1 / (cp + Real(n - 1)), inv_upper = 1 / (cp + Real(n));
+    const Real m = Real(n / 2);
+    if (n == 1) {  // b / c: its c' cancels, and c' may be 0
+        out.k = b * inv_upper;
+        if constexpr (Derivatives) { out.dlog_b = 1 / b; out.dlog_c = -inv_upper; }
+    } else if (n & 1) {
+        out.k = (cp + m) * (b + m) * inv_lower * inv_upper;
+        if constexpr (Derivatives) { out.dlog_b = 1 / (b + m); out.dlog_c = 1 / (cp + m) - inv_lower - inv_upper; }
+    } else {
+        const Real cb = cp - b + m;
+        out.k = cb * m * inv_lower * inv_upper;
+        if constexpr (Derivatives) { out.dlog_b = -1 / cb; out.dlog_c = 1 / cb - inv_lower - inv_upper; }
+    }
+    return out;
+}
+
+}  // namespace detail
+
+/// 2F1(1, b; c; z) for b > 0, c > b and 0 <= z < 1 by Gauss's continued fraction, whose steps
+/// near z = 1 number far fewer than the series' terms: with c' = c - 1,
+///     2F1(1, b; c'+1; z) = 1 / (1 - k_1 z / (1 - k_2 z / (1 - k_3 z / ...)))
+///     k_(2m+1) = (c'+m)(b+m) / ((c'+2m)(c'+2m+1)),  k_(2m) = m (c'-b+m) / ((c'+2m-1)(c'+2m))
+/// (Gauss's fraction for 2F1(a, b+1; c'+1; z) / 2F1(a, b; c'; z) at a = 0, where the denominator
+/// is 1: Cuyt et al., Handbook of Continued Fractions for Special Functions (2008), eq. 15.3.5).
+/// Every k_n is positive on this domain and tends to 1/4, so the error of the n-th convergent
+/// falls like rho^n, rho = (1 - sqrt(1-z)) / (1 + sqrt(1-z)): about 130 steps at z = 0.98 and
+/// 600 at z = 0.999, where the series needs about 40 / (1 - z) terms.
+/// The number of steps comes from a forward pass over the convergents A_n / B_n, whose step is
+/// known without cancellation (determinant formula). With `Derivatives`, d log 2F1 / d b, d c
+/// and d z then come from the fraction evaluated backwards from that step, differentiated:
+/// the forward recurrence's derivatives are differences of terms n times larger than the result
+/// (1e-11 relative error at z = 0.995), the backward ones are not. d_a is not computed (a = 1).
+/// A fraction not settled after `max_steps` reports `converged = false` and a NaN value.
+template <class Real, bool Derivatives = false>
+gauss_series_result<Real> gauss_fraction(const Real& b, const Real& c, const Real& z, std::size_t max_steps = 20000) {
+    using std::log;
+    using std::sqrt;
+    gauss_series_result<Real> out;
+    if (!(b > 0) || !(c > b) || !(z >= 0) || !(z < 1)) return out;
+    if (z == 0) {  // 2F1 = 1; d/dz = b / c
+        out.log_value = 0;
+        out.d_z = b / c;
+        out.converged = true;
+        return out;
+    }
+    const Real eps = std::numeric_limits<Real>::epsilon();
+    const Real cp = c - 1;
+    // Forward: convergents g_n = A_n / B_n of 1 - k_1 z / (1 - k_2 z / ...), A_n = A_(n-1) + a_n
+    // A_(n-2), likewise B_n, a_n = -k_n z; 2F1 = lim B_n / A_n. P_n = prod_(i<=n) k_i z equals
+    // |A_n B_(n-1) - A_(n-1) B_n|, so the relative step |g_n - g_(n-1)| / g_n = P_n / (A_n B_(n-1)).
+    Real A0 = 1, A1 = 1, B0 = 1, B1 = 0, P = 1, last_step = 1;
+    // k_(2m) ~ m (c-b+m) / (c+2m)^2 stays far below its limit 1/4 while m is small against c
+    // (1e-8 at m = 1 for b = 1e4, c = b + 0.2): the early convergents then barely move although
+    // the value is far from reached, and no bound taken there holds. Steps before n = c / 2
+    // (k_(2m) above 1/36 from there) are not trusted; for c in the hundreds and more the series
+    // is the better method anyway.
+    const Real min_steps = c / 2;
+    std::size_t steps = 0;
+    for (std::size_t n = 1; n <= max_steps && steps == 0; ++n) {
+        const Real a = -detail::gauss_fraction_coefficient<Real, false>(b, cp, n).k * z;
+        P *= -a;
+        const Real A = A0 + a * A1, B = B0 + a * B1;
+        A1 = A0; A0 = A; B1 = B0; B0 = B;
+        if ((n & 3) != 0) continue;
+        // Every fourth step: rescale to A_n = 1 (A and B shrink geometrically and would underflow
+        // over thousands of steps), then bound what the remaining steps can add: with q the
+        // step's ratio per step over the last four, at most step q / (1 - q) once q settles.
+        // Derivatives' steps carry a factor of about n more (d P_n / d z = n P_n / z).
+        const Real inv_A = 1 / A0;
+        A0 = 1; A1 *= inv_A; B0 *= inv_A; B1 *= inv_A;
+        P *= inv_A * inv_A;
+        // B_n <= 0 cannot happen in exact arithmetic; P_n = 0 is an underflow (c large, the
+        // early k_(2m) tiny), after which no bound can be taken: give up rather than guess.
+        if (!(B0 > 0) || !(B1 > 0) || !(P > 0)) return out;
+        const Real step = P / B1, q4 = step / last_step;
+        last_step = step;
+        if (!(q4 < 1) || Real(n) < min_steps) continue;
+        const Real q = sqrt(sqrt(q4));
+        if (step * (Derivatives ? Real(n + 1) : Real(1)) * q / (1 - q) <= eps) steps = n;
+    }
+    if (steps == 0) return out;
+    out.terms = steps;
+    out.converged = true;
+    if constexpr (!Derivatives) {
+        out.log_value = log(B0);  // log(B_n / A_n), A_n = 1
+    } else {
+        // Backward: t_(n-1) = a_n / (1 + t_n) from t_steps = 0 gives g = 1 + t_0, and
+        // d t_(n-1) = (d a_n - t_(n-1) d t_n) / (1 + t_n), for d over (b, c, z).
+        Real t = 0;
+        std::array<Real, 3> dt{};
+        for (std::size_t n = steps; n >= 1; --n) {
+            const auto k = detail::gauss_fraction_coefficient<Real, true>(b, cp, n);
+            const Real a = -k.k * z;
+            const Real u = 1 / (1 + t);
+            t = a * u;
+            const std::array<Real, 3> da = {a * k.dlog_b, a * k.dlog_c, -k.k};
+            for (std::size_t p = 0; p < 3; ++p) dt[p] = u * (da[p] - t * dt[p]);
+        }
+        const Real u = 1 / (1 + t);
+        out.log_value = -boost::math::log1p(t);
+        out.d_b = -dt[0] * u;
+        out.d_c = -dt[1] * u;
+        out.d_z = -dt[2] * u;
+    }
     return out;
 }
 

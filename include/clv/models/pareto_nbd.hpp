@@ -107,9 +107,10 @@ public:
 
     /// Summed weighted log-likelihood and its analytic gradient with respect to
     /// (log r, log alpha, log s, log beta), for the fitting layer. The 2F1 part is differentiated
-    /// term by term (see clv::special::gauss_series). On `threads` threads in fixed blocks, with
-    /// the same bits for any count (fit::blocked_log_likelihood). Data are assumed valid (the
-    /// caller of `fit` validates); never throws.
+    /// term by term (clv::special::gauss_series) or step by step (clv::special::gauss_fraction).
+    /// On `threads` threads in fixed blocks, with the same bits for any count
+    /// (fit::blocked_log_likelihood). Data are assumed valid (the caller of `fit` validates);
+    /// never throws.
     static double log_likelihood_with_gradient(const params& p, const transaction_columns& data,
                                                std::array<double, 4>& gradient, unsigned threads = 1) {
         namespace d = detail::pnbd;
@@ -140,7 +141,7 @@ public:
         // H(tau) depends on (x, tau) only. Compressed tables come sorted by (x, t_x, T), so H(t_x)
         // is shared by runs of consecutive rows, and H(T) by every row with the same (x, T)
         // (most rows have x = 0 and one of a few hundred ages T): both are looked up, not
-        // recomputed, which more than halves the cost per row. Where the series argument is near 1,
+        // recomputed, which more than halves the cost per row. Where the 2F1 argument is near 1,
         // H comes from quadrature (detail::pnbd::log_h), still once per (x, tau) and not once per
         // row as a quadrature of R would be: this keeps the fit's cost bounded when it passes
         // through parameters with alpha and beta orders of magnitude apart. The caches belong to
@@ -171,7 +172,7 @@ public:
                     }
                     auto [it, inserted] = h_of_T.try_emplace({x, T});
                     if (inserted) it->second = d::log_h<double, true>(r, alpha, s, beta, x, T);
-                    odds = d::death_odds_from_series(h_tx, it->second, r, alpha, s, beta, x, t_x, T);
+                    odds = d::death_odds_from_h(h_tx, it->second, r, alpha, s, beta, x, t_x, T);
                 }
                 double lg_ratio, dg_ratio;
                 if (use_table) {

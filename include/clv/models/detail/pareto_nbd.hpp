@@ -17,9 +17,11 @@
 //     H(tau) = (alpha+tau)/(beta+tau) 2F1(1, s+1; r+s+x+1; (beta-alpha)/(beta+tau))   alpha <  beta,
 // whose series have positive terms and 1 <= H <= (r+s+x)/s. Everything is combined in log space;
 // the difference H(t_x) e^Delta - H(T) only loses digits when t_x ~ T, where R << 1 and the error
-// is absolute on log(1+R). When the 2F1 argument exceeds 0.98 (the series would need thousands of
-// terms) R and its gradient are integrated numerically instead (tanh-sinh on a variable that
-// absorbs the integrand's exponential decay).
+// is absolute on log(1+R). The 2F1 is summed as its series for arguments up to 0.6 and by Gauss's
+// continued fraction above (core/hypergeometric.hpp: about 130 steps at 0.98 where the series
+// takes 2,000 terms); above 0.9999 (the fraction would need thousands of steps) R and its gradient
+// are integrated numerically instead (tanh-sinh on a variable that absorbs the integrand's
+// exponential decay).
 #pragma once
 
 #include <clv/core/hypergeometric.hpp>
@@ -61,9 +63,16 @@ struct death_odds {
     bool by_quadrature = false;
 };
 
-/// Above this 2F1 argument the series is replaced by quadrature (the series would need
-/// about 40 / (1 - z) terms).
-inline constexpr double series_argument_limit = 0.98;
+/// Above this 2F1 argument H is summed by Gauss's continued fraction rather than its series: the
+/// series needs about 40 / (1 - z) terms, the fraction about 37 / -log(rho) steps,
+/// rho = (1 - sqrt(1-z)) / (1 + sqrt(1-z)), each 1.5-2 times a term's cost; they cost the same
+/// near 0.5.
+inline constexpr double fraction_argument_from = 0.6;
+
+/// Above this 2F1 argument H (and R) are integrated numerically: the fraction would need
+/// thousands of steps (2,000 at 0.9999, about 50 us with the gradient, against 70-140 us for
+/// the quadrature; measured in session 7, docs/models.md).
+inline constexpr double closed_form_argument_limit = 0.9999;
 
 using math::exp_sinh_rule;
 using math::tanh_sinh_rule;
@@ -135,16 +144,35 @@ struct log_h_result {
     bool converged;
 };
 
-/// log H(tau) by its 2F1 series; `converged` is false when the series did not converge.
+/// Up to this c (r+s+x+1: frequencies x up to about 200) the continued fraction is used above
+/// `fraction_argument_from`; it needs c / 2 steps at least (see special::gauss_fraction).
+inline constexpr double fraction_c_limit = 200;
+
+/// Above this argument, where the continued fraction is not used (c > `fraction_c_limit`), the
+/// series would need thousands of terms: H is integrated numerically instead.
+inline constexpr double series_argument_limit = 0.98;
+
+/// 2F1(1, b; c; z) with its derivatives in b, c and z: Gauss's continued fraction above
+/// `fraction_argument_from` for c up to `fraction_c_limit`, otherwise the series up to
+/// `series_argument_limit`; beyond, `converged = false` (the caller integrates).
 template <class Real, bool Gradient>
-log_h_result<Real, Gradient> log_h_by_series(const Real& r, const Real& alpha, const Real& s, const Real& beta,
+special::gauss_series_result<Real> unit_2f1(const Real& b, const Real& c, const Real& z) {
+    if (z > Real(fraction_argument_from) && c <= Real(fraction_c_limit))
+        return special::gauss_fraction<Real, Gradient>(b, c, z);
+    if (z > Real(series_argument_limit)) return {};
+    return special::gauss_series<Real, Gradient>(Real(1), b, c, z);
+}
+
+/// log H(tau) by its 2F1 (`unit_2f1`); `converged` is false when that did not converge.
+template <class Real, bool Gradient>
+log_h_result<Real, Gradient> log_h_by_2f1(const Real& r, const Real& alpha, const Real& s, const Real& beta,
                                              const Real& x, const Real& tau) {
     using std::log;
     const Real c = r + s + x + 1;
     log_h_result<Real, Gradient> out{};
     if (alpha >= beta) {
         const Real z = (alpha - beta) / (alpha + tau);
-        const auto f = special::gauss_series<Real, Gradient>(Real(1), Real(r + x), c, z);
+        const auto f = unit_2f1<Real, Gradient>(Real(r + x), c, z);
         out.value = f.log_value;
         out.converged = f.converged;
         if constexpr (Gradient) {
@@ -153,7 +181,7 @@ log_h_result<Real, Gradient> log_h_by_series(const Real& r, const Real& alpha, c
         }
     } else {
         const Real w = (beta - alpha) / (beta + tau);
-        const auto f = special::gauss_series<Real, Gradient>(Real(1), Real(s + 1), c, w);
+        const auto f = unit_2f1<Real, Gradient>(Real(s + 1), c, w);
         out.value = log((alpha + tau) / (beta + tau)) + f.log_value;
         out.converged = f.converged;
         if constexpr (Gradient) {
@@ -164,16 +192,16 @@ log_h_result<Real, Gradient> log_h_by_series(const Real& r, const Real& alpha, c
     return out;
 }
 
-/// Whether R for (t_x, T) is taken from the 2F1 series (true) or needs quadrature: the series
-/// argument must stay below `series_argument_limit`. Depends on t_x only, not on T.
+/// Whether R for (t_x, T) is taken from the 2F1 (true) or needs quadrature: the 2F1 argument
+/// must stay below `closed_form_argument_limit`. Depends on t_x only, not on T.
 template <class Real>
-bool series_applies(const Real& alpha, const Real& beta, const Real& t_x) {
+bool closed_form_applies(const Real& alpha, const Real& beta, const Real& t_x) {
     const Real argument = alpha >= beta ? Real((alpha - beta) / (alpha + t_x)) : Real((beta - alpha) / (beta + t_x));
-    return !(argument > Real(series_argument_limit));
+    return !(argument > Real(closed_form_argument_limit));
 }
 
-/// log H(tau) by quadrature, for series arguments near 1 (the series would need about
-/// 40 / (1 - z) terms). H is A = r+s+x times the tail integral that R is a difference of,
+/// log H(tau) by quadrature, for 2F1 arguments near 1 (where the continued fraction would need
+/// thousands of steps). H is A = r+s+x times the tail integral that R is a difference of,
 ///     H(tau) = A (alpha+tau)^(r+x) (beta+tau)^s int_tau^inf (alpha+u)^-(r+x) (beta+u)^-(s+1) du,
 /// which with beta + u = (beta+tau) e^v and rho = (beta+tau)/(alpha+tau) reads
 ///     H(tau) = A int_0^inf exp(-s v - (r+x) L(v)) dv,   L(v) = log1p(rho expm1(v))
@@ -230,21 +258,21 @@ log_h_result<Real, Gradient> log_h_by_quadrature(const Real& r, const Real& alph
     return out;
 }
 
-/// log H(tau): the series where it converges quickly, quadrature otherwise.
+/// log H(tau): the 2F1 where it converges quickly, quadrature otherwise.
 template <class Real, bool Gradient>
 log_h_result<Real, Gradient> log_h(const Real& r, const Real& alpha, const Real& s, const Real& beta, const Real& x,
                                    const Real& tau) {
-    if (series_applies(alpha, beta, tau)) {
-        auto h = log_h_by_series<Real, Gradient>(r, alpha, s, beta, x, tau);
+    if (closed_form_applies(alpha, beta, tau)) {
+        auto h = log_h_by_2f1<Real, Gradient>(r, alpha, s, beta, x, tau);
         if (h.converged) return h;
     }
     return log_h_by_quadrature<Real, Gradient>(r, alpha, s, beta, x, tau);
 }
 
 
-/// The death odds R from the two series values H(t_x) and H(T) (see the header comment).
+/// The death odds R from the two values H(t_x) and H(T) (see the header comment).
 template <class Real, bool Gradient>
-death_odds<Real> death_odds_from_series(const log_h_result<Real, Gradient>& h_tx, const log_h_result<Real, Gradient>& h_T,
+death_odds<Real> death_odds_from_h(const log_h_result<Real, Gradient>& h_tx, const log_h_result<Real, Gradient>& h_T,
                                         const Real& r, const Real& alpha, const Real& s, const Real& beta,
                                         const Real& x, const Real& t_x, const Real& T) {
     using std::exp;
@@ -286,18 +314,19 @@ death_odds<Real> no_death_odds() {
     return out;
 }
 
-/// The death odds R for one customer, by the 2F1 series or (argument near 1, or no convergence)
+/// The death odds R for one customer, by the 2F1 (series or continued fraction) or (argument near
+/// 1, or no convergence)
 /// by quadrature. Inputs are assumed valid.
 template <class Real, bool Gradient>
 death_odds<Real> compute_death_odds(const Real& r, const Real& alpha, const Real& s, const Real& beta,
                                     const Real& x, const Real& t_x, const Real& T) {
     if (!(t_x < T)) return no_death_odds<Real>();
-    if (!series_applies(alpha, beta, t_x)) return death_odds_by_quadrature<Real, Gradient>(r, alpha, s, beta, x, t_x, T);
-    const auto h_tx = log_h_by_series<Real, Gradient>(r, alpha, s, beta, x, t_x);
-    const auto h_T = log_h_by_series<Real, Gradient>(r, alpha, s, beta, x, T);
+    if (!closed_form_applies(alpha, beta, t_x)) return death_odds_by_quadrature<Real, Gradient>(r, alpha, s, beta, x, t_x, T);
+    const auto h_tx = log_h_by_2f1<Real, Gradient>(r, alpha, s, beta, x, t_x);
+    const auto h_T = log_h_by_2f1<Real, Gradient>(r, alpha, s, beta, x, T);
     if (!h_tx.converged || !h_T.converged)
         return death_odds_by_quadrature<Real, Gradient>(r, alpha, s, beta, x, t_x, T);
-    return death_odds_from_series(h_tx, h_T, r, alpha, s, beta, x, t_x, T);
+    return death_odds_from_h(h_tx, h_T, r, alpha, s, beta, x, t_x, T);
 }
 
 /// log(C P) of the header comment without the Gamma(r+x)/Gamma(r) factor.
