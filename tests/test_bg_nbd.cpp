@@ -11,7 +11,9 @@
 #include <boost/multiprecision/cpp_bin_float.hpp>
 
 #include <array>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <random>
 #include <string>
 #include <vector>
@@ -370,4 +372,34 @@ TEST_CASE("BG/NBD simulation fills every holdout column it claims") {
 
 TEST_CASE("BG/NBD penalised fit is the same in days and in weeks") {
     clv_test::check_penalty_is_unit_free<model>(published, {false, true, false, false}, 77);
+}
+
+TEST_CASE("BG/NBD and MBG/NBD frequency terms from partial sums equal the direct ones bit for bit") {
+    // A summed evaluation takes lgamma(z+k) - lgamma(z) and psi(z+k) - psi(z) for whole k <= 32
+    // from running partial sums; math::log_gamma_ratio and math::digamma_difference add the same
+    // terms afresh. Frequencies past 32 and fractional ones fall back to those functions.
+    namespace bg = clv::detail::beta_geometric;
+    for (const auto& q : {std::array{0.243, 4.414, 0.793, 2.426}, std::array{1e-3, 0.5, 30.0, 1e4},
+                          std::array{250.0, 1e3, 0.01, 0.2}}) {
+        const auto p = bg::make_parameter_terms<double>(q[0], q[1], q[2], q[3]);
+        const bg::frequency_partial_sums<double> sums(q[0], q[3], q[2] + q[3], 40, true);
+        for (double x = 0; x <= 40; x += 0.5) {
+            CAPTURE(x);
+            // Bits, not ==: a fractional x below 1 - b gives log_b_shift = NaN on both sides.
+            auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v); };
+            auto same = [&](const bg::frequency_terms<double>& a, const bg::frequency_terms<double>& b) {
+                CHECK(bits(a.log_gamma_ratio_r) == bits(b.log_gamma_ratio_r));
+                CHECK(bits(a.log_beta_part) == bits(b.log_beta_part));
+                CHECK(bits(a.digamma_diff_r) == bits(b.digamma_diff_r));
+                CHECK(bits(a.digamma_diff_ab) == bits(b.digamma_diff_ab));
+                CHECK(bits(a.digamma_diff_b) == bits(b.digamma_diff_b));
+                CHECK(bits(a.log_b_shift) == bits(b.log_b_shift));
+            };
+            same(bg::make_frequency_terms<false, double>(p, x, true, &sums), bg::make_frequency_terms<false, double>(p, x, true));
+            same(bg::make_frequency_terms<true, double>(p, x, true, &sums), bg::make_frequency_terms<true, double>(p, x, true));
+        }
+        // And the sums are the log-Gamma differences they stand for (std::lgamma, to 1e-10).
+        for (std::size_t k = 0; k <= 32; ++k)
+            CHECK(sums.log_r[k] == doctest::Approx(std::lgamma(q[0] + double(k)) - std::lgamma(q[0])).epsilon(1e-10).scale(1));
+    }
 }
