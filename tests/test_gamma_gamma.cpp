@@ -101,6 +101,19 @@ TEST_CASE("Gamma-Gamma fit on the 946 CDNOW repeat buyers reproduces p, q, gamma
     CHECK(twice.fit.log_likelihood == doctest::Approx(2 * result.fit.log_likelihood).epsilon(1e-12));
     CHECK(twice.fit.params.p == doctest::Approx(result.fit.params.p).epsilon(1e-6));
     CHECK(twice.frequency_spend_correlation == doctest::Approx(result.frequency_spend_correlation).epsilon(1e-12));
+    // Read in chunks (as `clv fit --model gg` does): the repeat buyers added chunk by chunk are
+    // those of the whole table in the same order, so the fit has the same bits.
+    clv::spend_data chunked;
+    for (std::size_t begin = 0; begin < table.size(); begin += 1000) {
+        clv::customer_table chunk;
+        for (std::size_t i = begin; i < std::min(table.size(), begin + 1000); ++i) chunk.push_back(i < table.ids.size() ? table.ids[i] : std::string(), table.row(i));
+        clv::add_repeat_buyers(chunked, chunk, "cdnow", 0, clv::nonpositive_spend::error, begin);
+    }
+    const auto by_chunks = clv::fit_gamma_gamma(chunked);
+    CHECK(by_chunks.fit.params.p == result.fit.params.p);
+    CHECK(by_chunks.fit.params.q == result.fit.params.q);
+    CHECK(by_chunks.fit.params.gamma == result.fit.params.gamma);
+    CHECK(by_chunks.customers_excluded == result.customers_excluded);
 }
 
 TEST_CASE("Gamma-Gamma on lifetimes' CDNOW summary matches lifetimes' documented figures") {
@@ -364,6 +377,10 @@ TEST_CASE("Gamma-Gamma rejects bad input with invalid_input naming the field and
             CHECK(message.find("orders.csv (customer 'b'):3") != std::string::npos);
         }
         CHECK_THROWS_AS(clv::repeat_buyers(table), clv::invalid_input);
+        // As the second chunk of an input, after 40 rows: row 42 of the input.
+        clv::spend_data buyers;
+        CHECK_THROWS_WITH_AS(clv::add_repeat_buyers(buyers, table, "orders.csv", 0, clv::nonpositive_spend::error, 40),
+                             doctest::Contains("orders.csv, row 42 (customer 'b')"), clv::invalid_input);
     }
     // With the exclude policy, finite spends <= 0 are left out and counted; NaN and inf stay errors.
     {

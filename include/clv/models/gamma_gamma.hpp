@@ -68,21 +68,23 @@ struct spend_data {
     [[nodiscard]] spend_columns columns() const noexcept { return {frequency, monetary_value, weight}; }
 };
 
-/// Selects the repeat buyers (frequency > 0) of `table`. A repeat buyer whose monetary value is not
-/// a finite number > 0 is an error naming the row and customer (the model's spends are positive;
-/// dropping such a customer silently would bias the fit), unless `policy` is
+/// Adds the repeat buyers (frequency > 0) of `table` to `out`. A repeat buyer whose monetary value
+/// is not a finite number > 0 is an error naming the row and customer (the model's spends are
+/// positive; dropping such a customer silently would bias the fit), unless `policy` is
 /// `nonpositive_spend::exclude` and the value is a finite number <= 0: then the customer is left out
 /// and counted. A non-finite or negative frequency or a weight that is not positive is an error.
 /// `source` and `first_line` name the rows in messages as in `customer_table::validate`
-/// (first_line = file line of row 0, 0 for "row N").
-inline spend_data repeat_buyers(const customer_table& table, const std::string& source = "customer table",
-                                std::size_t first_line = 0, nonpositive_spend policy = nonpositive_spend::error) {
+/// (first_line = file line of row 0, 0 for "row N"); for a table that is one chunk of a longer
+/// input, `rows_before` counts the rows of the chunks before it, so that "row N" counts from the
+/// input's first row.
+inline void add_repeat_buyers(spend_data& out, const customer_table& table, const std::string& source = "customer table",
+                              std::size_t first_line = 0, nonpositive_spend policy = nonpositive_spend::error,
+                              std::size_t rows_before = 0) {
     auto where = [&](std::size_t i) {
         std::string id = i < table.ids.size() && !table.ids[i].empty() ? " (customer '" + table.ids[i] + "')" : "";
         return first_line != 0 ? source_location{source + id, first_line + i, 0}
-                               : source_location{source + ", row " + std::to_string(i + 1) + id, 0, 0};
+                               : source_location{source + ", row " + std::to_string(rows_before + i + 1) + id, 0, 0};
     };
-    spend_data out;
     for (std::size_t i = 0; i < table.size(); ++i) {
         const double x = table.frequency[i];
         const double w = table.weight.empty() ? 1.0 : table.weight[i];
@@ -110,6 +112,13 @@ inline spend_data repeat_buyers(const customer_table& table, const std::string& 
         out.monetary_value.push_back(m);
         out.weight.push_back(w);
     }
+}
+
+/// The repeat buyers of `table` in owned columns (see `add_repeat_buyers`).
+inline spend_data repeat_buyers(const customer_table& table, const std::string& source = "customer table",
+                                std::size_t first_line = 0, nonpositive_spend policy = nonpositive_spend::error) {
+    spend_data out;
+    add_repeat_buyers(out, table, source, first_line, policy);
     return out;
 }
 
@@ -470,13 +479,11 @@ struct gamma_gamma_fit {
     bool correlation_warning = false;        ///< |correlation| > frequency_spend_correlation_threshold
 };
 
-/// Fits the Gamma-Gamma model to the repeat buyers of `table` (see `repeat_buyers` for what is
-/// selected and what is an error; `source`/`first_line` name rows in messages) and reports the
-/// customers excluded and the frequency-spend correlation the model assumes to be zero.
-inline gamma_gamma_fit fit_gamma_gamma(const customer_table& table, const fit::fit_options& options = {},
-                                       const std::string& source = "customer table", std::size_t first_line = 0,
-                                       nonpositive_spend policy = nonpositive_spend::error) {
-    const spend_data data = repeat_buyers(table, source, first_line, policy);
+/// Fits the Gamma-Gamma model to repeat buyers selected by `repeat_buyers` / `add_repeat_buyers`
+/// (for an input read in chunks) and reports the customers excluded and the frequency-spend
+/// correlation the model assumes to be zero; `source` names the input in messages.
+inline gamma_gamma_fit fit_gamma_gamma(const spend_data& data, const fit::fit_options& options = {},
+                                       const std::string& source = "customer table") {
     if (data.size() == 0)
         throw invalid_input("frequency", "", "no repeat buyers (frequency > 0) to fit the spend model on", {source});
     gamma_gamma_fit out;
@@ -486,6 +493,14 @@ inline gamma_gamma_fit fit_gamma_gamma(const customer_table& table, const fit::f
     out.frequency_spend_correlation = frequency_spend_correlation(data.columns());
     out.correlation_warning = std::abs(out.frequency_spend_correlation) > frequency_spend_correlation_threshold;
     return out;
+}
+
+/// Fits the Gamma-Gamma model to the repeat buyers of `table` (see `add_repeat_buyers` for what is
+/// selected and what is an error; `source`/`first_line` name rows in messages).
+inline gamma_gamma_fit fit_gamma_gamma(const customer_table& table, const fit::fit_options& options = {},
+                                       const std::string& source = "customer table", std::size_t first_line = 0,
+                                       nonpositive_spend policy = nonpositive_spend::error) {
+    return fit_gamma_gamma(repeat_buyers(table, source, first_line, policy), options, source);
 }
 
 }  // namespace clv
