@@ -42,6 +42,14 @@ for m in bgnbd pnbd; do
   done
 done
 
+# Gamma-Gamma's expected spend per customer streams the same way.
+"$clv" predict --model-file gg.json --input cbs.csv --output whole_gg.csv 2>err || bad "predict gg: $(cat err)"
+[ "$(wc -l < whole_gg.csv)" -eq $((n + 1)) ] || bad "predict gg wrote $(wc -l < whole_gg.csv) lines for $n customers"
+for rows in 1 100; do
+  "$clv" predict --model-file gg.json --input - --chunk-rows $rows < cbs.csv > stream_gg.csv 2>err || bad "predict gg --input -: $(cat err)"
+  same whole_gg.csv stream_gg.csv "predict gg in chunks of $rows"
+done
+
 # 2. Partitions without a header (as RDD.pipe, Hadoop streaming or GNU parallel --pipe hand them
 #    over), scored in parallel and concatenated under one header line.
 tail -n +2 cbs.csv > body.csv && split -n l/3 body.csv part_

@@ -127,7 +127,7 @@ inline void add_predict_command(CLI::App& app) {
         if (opt->input.path.empty()) throw clv::invalid_input("--input", "", "give the customer summary with --input");
         if (model_name == "gg")
             return predict_spend(model_json.empty() ? nlohmann::json{{"params", params_json}} : model_json, source,
-                                 opt->input, opt->output);
+                                 opt->input, opt->stream, opt->output);
         if (!opt->horizon) throw clv::invalid_input("--horizon", "", "a transaction model needs --horizon");
         clv::prediction_options prediction;
         prediction.horizon = *opt->horizon;

@@ -99,25 +99,24 @@ inline void predict_retention(const nlohmann::json& model_json, const std::strin
 }
 
 /// `clv predict` for a Gamma-Gamma model: each customer's expected spend per purchase (the
-/// population mean for customers without repeat purchases).
+/// population mean for customers without repeat purchases), streamed chunk by chunk like the
+/// transaction models' predictions (`stream_summary`: memory of one chunk).
 inline void predict_spend(const nlohmann::json& model_json, const std::string& source, const summary_input& input,
-                          const std::string& output) {
+                          const stream_options& stream, const std::string& output) {
     using model_type = clv::gamma_gamma<double>;
     const model_type model(params_from_json<model_type>(model_json["params"], source));
-    const clv::customer_table customers = read_summary(input);
-    customers.validate(input.path);
-    auto write = [&](std::ostream& out) {
-        out << "customer_id,expected_spend\n";
-        for (std::size_t c = 0; c < customers.size(); ++c) {
-            const double x = customers.frequency[c];
-            out << clv::io::csv_field(customers.ids[c]) << ','
-                << format_number(x > 0 ? model.conditional_expected_spend(x, customers.monetary_value[c])
-                                       : model.expected_spend())
-                << '\n';
+    auto score = [&](const clv::customer_table& chunk, const std::vector<std::string>&, bool header, std::string& text) {
+        if (header) text += "customer_id,expected_spend\n";
+        for (std::size_t c = 0; c < chunk.size(); ++c) {
+            const double x = chunk.frequency[c];
+            text += clv::io::csv_field(chunk.ids[c]);
+            text += ',';
+            append_formatted(text, x > 0 ? model.conditional_expected_spend(x, chunk.monetary_value[c])
+                                         : model.expected_spend());
+            text += '\n';
         }
     };
-    if (output.empty()) write(std::cout);
-    else clv::io::write_file_atomically(output, write);
+    stream_summary(input, stream, output, false, score);
 }
 
 }  // namespace clv_cli
