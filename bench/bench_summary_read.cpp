@@ -1,7 +1,7 @@
 // Reading and checking a customer summary: `read_summary_csv` (split, parse, check every row and
 // the ids' uniqueness) in MB/s, `read_compressed_summary` (what `clv fit` does: the same read in
-// chunks of 65,536 customers, compressed as they come; argument: threads, 2 = the next chunk
-// parsed while this one is compressed), and `customer_table::validate` in ns per row, with ids in
+// chunks of 65,536 customers, compressed as they come; argument: threads, 2 = the file cut in two
+// halves, each read and compressed on its own thread), and `customer_table::validate` in ns per row, with ids in
 // random order (hashed), in ascending order (not hashed) and absent.
 //
 // The summary is what `clv summarize` writes for 10^6 customers: BG/NBD histories simulated from

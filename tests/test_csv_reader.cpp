@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -25,8 +26,8 @@ struct record {
     bool operator==(const record&) const = default;
 };
 
-std::vector<record> read_all(const temp_file& file, csv_options options = {}) {
-    csv_reader reader(file.path(), options);
+// Records read by `reader` to its end.
+std::vector<record> rest_of(csv_reader& reader) {
     std::vector<record> records;
     csv_row row;
     while (reader.next(row)) {
@@ -35,6 +36,11 @@ std::vector<record> read_all(const temp_file& file, csv_options options = {}) {
         records.push_back(r);
     }
     return records;
+}
+
+std::vector<record> read_all(const temp_file& file, csv_options options = {}) {
+    csv_reader reader(file.path(), options);
+    return rest_of(reader);
 }
 
 std::string error_of(const temp_file& file, csv_options options = {}) {
@@ -302,4 +308,84 @@ TEST_CASE("parse_number's plain-decimal fast path gives the bits std::from_chars
         const double got = clv::io::parse_number(text, "x", clv::source_location{});
         CHECK(std::memcmp(&got, &expected, sizeof got) == 0);  // the same bits, the sign of zero too
     }
+}
+
+
+TEST_CASE("split: the two parts read the whole file's records with its line numbers, cut after the first LF from the middle on") {
+    std::mt19937_64 random(11);
+    std::size_t middle_on_lf = 0, files = 0;
+    for (const std::string eol : {"\n", "\r\n", "\r", "mixed"}) {
+        for (int trial = 0; trial < 40; ++trial) {
+            // Records of random length (the middle byte lands anywhere, on a line break too), the
+            // line each starts on and its offset, counted here from the text written.
+            const std::string header = "id,value" + std::string(eol == "mixed" ? "\n" : eol);
+            std::string text = header;
+            std::vector<std::pair<std::size_t, std::size_t>> starts;  // (line, offset) of each record
+            std::size_t line = 2;
+            const int rows = trial % 10;  // none, one, a few
+            for (int i = 0; i < rows; ++i) {
+                const std::string end = eol != "mixed" ? eol : std::vector<std::string>{"\n", "\r\n", "\r"}[random() % 3];
+                starts.emplace_back(line, text.size());
+                text.append("r").append(std::to_string(i)).append(",").append(random() % 9, 'x');
+                if (i + 1 < rows || trial % 2 == 0) text += end;  // odd trials: no final line break
+                ++line;
+                if (random() % 4 == 0 && end != "\r" && i + 1 < rows) {  // a blank line (after a lone CR it would make a CRLF)
+                    text += "\n";
+                    ++line;
+                }
+            }
+            const std::size_t middle = header.size() + (text.size() - header.size()) / 2;
+            const std::size_t lf = text.find('\n', middle);
+            const std::size_t cut = lf == std::string::npos ? text.size() : lf + 1;
+            middle_on_lf += middle < text.size() && text[middle] == '\n';
+            ++files;
+            const temp_file file("split.csv", text);
+            for (const std::size_t buffer : {16, 1 << 20}) {  // a large buffer holds bytes past the cut
+                CAPTURE(eol);
+                CAPTURE(trial);
+                CAPTURE(buffer);
+                CAPTURE(text);
+                csv_options options;
+                options.buffer_size = buffer;
+                csv_reader reader(file.path(), options);
+                std::optional<csv_reader> second = reader.split();
+                REQUIRE(second.has_value());
+                CHECK(second->columns() == reader.columns());
+                const auto first_part = rest_of(reader);
+                const auto second_part = rest_of(*second);
+                REQUIRE(first_part.size() + second_part.size() == starts.size());
+                for (std::size_t i = 0; i < starts.size(); ++i) {
+                    const record& got = i < first_part.size() ? first_part[i] : second_part[i - first_part.size()];
+                    CHECK(got.line == starts[i].first);
+                    CHECK(got.fields[0] == std::string("r").append(std::to_string(i)));
+                    CHECK((i < first_part.size()) == (starts[i].second < cut));  // each part holds its side of the cut
+                }
+                CHECK(read_all(file, options) == [&] {
+                    auto all = first_part;
+                    all.insert(all.end(), second_part.begin(), second_part.end());
+                    return all;
+                }());
+            }
+        }
+    }
+    CHECK(middle_on_lf > 0);  // the case of a middle byte on a line break came up
+    CHECK(middle_on_lf < files);
+}
+
+TEST_CASE("split refuses a file holding a quote, a stream, and anything but a regular file, leaving the reader as it was") {
+    const temp_file quoted("quoted_split.csv", "id,v\na,1\nb,\"x\"\nc,3\nd,4\n");
+    csv_reader reader(quoted.path());
+    CHECK_FALSE(reader.split().has_value());
+    CHECK(rest_of(reader) == read_all(quoted));  // reads on to the end, as if split had not been asked
+    const temp_file quote_in_header("quoted_header.csv", "\"id\",v\na,1\nb,2\n");
+    csv_reader after_header(quote_in_header.path());
+    CHECK(after_header.split().has_value());  // the header is read already: only what is left counts
+    std::FILE* stream = std::fopen(quote_in_header.path().string().c_str(), "rb");
+    REQUIRE(stream != nullptr);
+    {
+        csv_reader from_stream(stream, "standard input");
+        CHECK_FALSE(from_stream.split().has_value());
+        CHECK(rest_of(from_stream).size() == 2);
+    }
+    std::fclose(stream);
 }

@@ -82,7 +82,8 @@ inline void add_fit_command(CLI::App& app) {
                                                                    : clv::nonpositive_spend::error);
         } else {
             // Only the distinct (frequency, recency, T) rows are kept: read and compressed chunk by
-            // chunk, the next chunk parsed while this one is compressed when threads allow.
+            // chunk; when threads allow, a file's two halves on two threads (a stream's next chunk
+            // parsed while this one is compressed).
             clv::io::summary_csv_reader reader = open_summary(opt->input);
             const clv::customer_table unique =
                 clv::io::read_compressed_summary(reader, 65536, std::min(opt->threads, 2U));

@@ -394,6 +394,45 @@ public:
         return unique;
     }
 
+    /// Merges what `finish` gave for two compressors, `first` fed customers that come before
+    /// those `second` was fed, into what one compressor fed them all gives: the distinct rows in
+    /// ascending order, a row of both weighing first's weight + second's and keeping first's
+    /// values (-0 and +0 are one key, the first seen). The weights have the same bits as one
+    /// compressor's whenever their sums are exact, as sums of whole numbers below 2^53 are (every
+    /// weight 1); other weights may differ in the last bits, their additions grouped otherwise.
+    [[nodiscard]] static customer_table merge(const customer_table& first, const customer_table& second) {
+        auto key = [](const customer_table& table, std::size_t i) {
+            return std::tie(table.frequency[i], table.recency[i], table.T[i]);
+        };
+        customer_table merged;
+        for (auto* column : {&merged.frequency, &merged.recency, &merged.T, &merged.weight})
+            column->reserve(first.size() + second.size());
+        auto append = [&merged](const customer_table& table, std::size_t i, double weight) {
+            merged.frequency.push_back(table.frequency[i]);
+            merged.recency.push_back(table.recency[i]);
+            merged.T.push_back(table.T[i]);
+            merged.weight.push_back(weight);
+        };
+        std::size_t i = 0, j = 0;
+        while (i < first.size() || j < second.size()) {
+            if (j == second.size() || (i < first.size() && key(first, i) < key(second, j))) {
+                append(first, i, first.weight[i]);
+                ++i;
+            } else if (i == first.size() || key(second, j) < key(first, i)) {
+                append(second, j, second.weight[j]);
+                ++j;
+            } else {
+                append(first, i, first.weight[i] + second.weight[j]);
+                ++i;
+                ++j;
+            }
+        }
+        // No ids and no spend, as `finish` gives them (a column at once rather than row by row).
+        merged.ids.resize(merged.size());
+        merged.monetary_value.resize(merged.size());
+        return merged;
+    }
+
 private:
     static constexpr std::uint32_t empty = std::numeric_limits<std::uint32_t>::max();
     static constexpr std::size_t max_groups = empty - 1;

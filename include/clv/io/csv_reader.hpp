@@ -13,6 +13,7 @@
 #include <clv/core/errors.hpp>
 #include <clv/core/location.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <charconv>
@@ -21,12 +22,15 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
+
+#include <stdio.h>  // fseeko: offsets past 2 GiB where long has 32 bits
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -79,6 +83,8 @@ public:
     csv_reader(const std::filesystem::path& path, csv_options options = {})
         : options_(options), name_(path.string()), file_(open(path, name_)),
           buffer_(std::max<std::size_t>(options.buffer_size, 16)) {
+        std::error_code ignored;
+        regular_file_ = std::filesystem::is_regular_file(path, ignored);  // not a pipe: split() can seek
         start();
     }
 
@@ -143,10 +149,67 @@ public:
         return true;
     }
 
+    /// Cuts what is left of a file in two, so that two threads can read the parts at once: the
+    /// returned reader reads from just after the first LF at or after the middle byte of the rest
+    /// (the same columns and options; lines numbered as in the file), and this reader stops there.
+    /// Nothing, and this reader unchanged, for a stream or anything but a regular file, and when
+    /// the rest holds a quote character: a quoted field may hold a line break, so the cut could fall
+    /// inside a record. (A file whose lines end with a lone CR has no LF: its second part is empty.)
+    /// Costs one read of the rest, which finds the cut and counts the line ends before it.
+    std::optional<csv_reader> split() {
+        if (!regular_file_) return std::nullopt;
+        const std::uint64_t begin = offset_ - (end_ - pos_);  // the first byte not read yet
+        std::error_code error;
+        const std::uint64_t end = std::min<std::uint64_t>(std::filesystem::file_size(name_, error), limit_);
+        if (error || end < begin) return std::nullopt;
+        file_handle file = open(name_, name_);  // read here to scan, then by the second part
+        if (::fseeko(file.get(), static_cast<off_t>(begin), SEEK_SET) != 0) return std::nullopt;
+        const std::uint64_t middle = begin + (end - begin) / 2;
+        std::uint64_t cut = end;
+        std::size_t line = line_;  // of the cut
+        bool cut_found = false, after_cr = false;
+        std::vector<char> block(buffer_.size());
+        for (std::uint64_t at = begin; at < end;) {
+            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(block.size(), end - at));
+            const std::size_t n = std::fread(block.data(), 1, want, file.get());
+            if (n == 0) return std::nullopt;  // a read error or a shrunk file: left to one reader
+            const char* const data = block.data();
+            if (std::memchr(data, '"', n) != nullptr) return std::nullopt;
+            if (!cut_found) {
+                std::size_t before_cut = n;
+                if (const std::size_t from = middle > at ? static_cast<std::size_t>(middle - at) : 0; from < n) {
+                    if (const void* lf = std::memchr(data + from, '\n', n - from)) {
+                        before_cut = static_cast<std::size_t>(static_cast<const char*>(lf) - data) + 1;
+                        cut = at + before_cut;
+                        cut_found = true;
+                    }
+                }
+                line += count_line_ends(data, data + before_cut, after_cr);
+            }
+            at += n;
+        }
+        if (after_cr) ++line;  // a lone CR ends the rest (the cut follows an LF)
+        if (::fseeko(file.get(), static_cast<off_t>(cut), SEEK_SET) != 0) return std::nullopt;
+        const std::uint64_t rest_end = limit_;
+        limit_ = cut;
+        if (offset_ > cut) {  // a small file, buffered past the cut already
+            end_ -= static_cast<std::size_t>(offset_ - cut);
+            offset_ = cut;
+        }
+        return csv_reader(*this, std::move(file), cut, rest_end, line);
+    }
+
 private:
     static constexpr int end_of_file = -1;
     using file_handle = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
     static int leave_open(std::FILE*) noexcept { return 0; }
+
+    // The second part of `whole`'s file (`split`): bytes [offset, limit) read through `file`,
+    // which is positioned at `offset`, the start of file line `line`; no header there.
+    csv_reader(const csv_reader& whole, file_handle file, std::uint64_t offset, std::uint64_t limit, std::size_t line)
+        : options_(whole.options_), name_(whole.name_), file_(std::move(file)), buffer_(whole.buffer_.size()),
+          line_(line), columns_(whole.columns_), ends_field_(whole.ends_field_),
+          ends_in_place_field_(whole.ends_in_place_field_), offset_(offset), limit_(limit), regular_file_(true) {}
 
     // Checks the options, reads the header (or the first record when there is none).
     void start() {
@@ -187,7 +250,9 @@ private:
     bool fill() {
         pos_ = 0;
         errno = 0;
-        end_ = std::fread(buffer_.data(), 1, buffer_.size(), file_.get());
+        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_.size(), limit_ - offset_));
+        end_ = std::fread(buffer_.data(), 1, want, file_.get());
+        offset_ += end_;
         if (end_ == 0 && std::ferror(file_.get())) {
             throw invalid_input("", "", std::string("cannot read the file: ") + std::strerror(errno != 0 ? errno : EIO),
                                 {name_, line_, 0});
@@ -308,6 +373,41 @@ private:
         return p;
     }
 
+    // Bytes equal to `c` in [p, end): 16 at a time where SSE2 is there, since counting the line
+    // ends before the cut is the one part of `split` that looks at every byte.
+    static std::size_t count_bytes(const char* p, const char* end, char c) noexcept {
+        std::size_t count = 0;
+#if defined(__SSE2__)
+        const __m128i wanted = _mm_set1_epi8(c), zero = _mm_setzero_si128();
+        while (end - p >= 16) {
+            // Each byte lane counts up to 255 matches; then the lanes are summed (_mm_sad_epu8).
+            __m128i lanes = zero;
+            for (int step = 0; step < 255 && end - p >= 16; ++step, p += 16)
+                lanes = _mm_sub_epi8(lanes,
+                                     _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), wanted));
+            const __m128i sums = _mm_sad_epu8(lanes, zero);
+            count += static_cast<std::size_t>(_mm_extract_epi16(sums, 0) + _mm_extract_epi16(sums, 4));
+        }
+#endif
+        for (; p != end; ++p) count += *p == c;
+        return count;
+    }
+
+    // Line ends in [p, end) as the reader counts them: LF, CRLF (at its LF) and a lone CR.
+    // `after_cr`: the bytes before p ended with a CR, alone unless *p is an LF; set for the next call.
+    static std::size_t count_line_ends(const char* p, const char* end, bool& after_cr) noexcept {
+        if (p == end) return 0;
+        std::size_t count = count_bytes(p, end, '\n') + (after_cr && *p != '\n' ? 1 : 0);
+        for (const void* cr = std::memchr(p, '\r', static_cast<std::size_t>(end - p)); cr != nullptr;) {
+            const char* const at = static_cast<const char*>(cr) + 1;
+            if (at == end) break;  // the next call knows what follows it
+            if (*at != '\n') ++count;
+            cr = std::memchr(at, '\r', static_cast<std::size_t>(end - at));
+        }
+        after_cr = end[-1] == '\r';
+        return count;
+    }
+
     bool read_record(csv_row& row) {
         row.text_.clear();
         row.ends_.clear();
@@ -355,6 +455,9 @@ private:
     std::array<bool, 256> ends_field_{};  // line breaks and separators: one lookup per byte of a plain field
     std::array<bool, 256> ends_in_place_field_{};  // the same and the quote
     std::optional<csv_row> pending_;  // the first record of a header-less file
+    std::uint64_t offset_ = 0;  // file offset of the buffer's end
+    std::uint64_t limit_ = std::numeric_limits<std::uint64_t>::max();  // where this part of the file ends (split)
+    bool regular_file_ = false;  // opened by path and seekable: split() may cut it
 };
 
 namespace detail {

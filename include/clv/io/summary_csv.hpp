@@ -13,7 +13,9 @@
 #include <cmath>
 #include <filesystem>
 #include <future>
+#include <iterator>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -74,11 +76,85 @@ public:
     /// Replaces `chunk` by the next customers, at most `max_rows` of them; false when none are
     /// left. Rows without an id column are numbered by their data row (1, 2, ...) across chunks.
     /// With `carried`, it receives the text of the `carried_columns()` of each row, row after row.
+    /// Of several errors, the one thrown is the first in file order (a repeated id before a bad row).
     bool next(customer_table& chunk, std::size_t max_rows, std::vector<std::string>* carried = nullptr) {
         chunk.clear();
         if (carried) carried->clear();
         if (reader_.columns().empty()) return false;
         lines_.clear();
+        try {
+            read_rows(chunk, max_rows, carried);
+        } catch (const invalid_input&) {
+            // A repeated id in a row before the bad one is the first error in file order: so the
+            // error does not depend on where chunks begin (nor on a file read in two parts, `split`).
+            check_ids(chunk);
+            throw;
+        }
+        check_ids(chunk);
+        return !chunk.empty();
+    }
+
+    /// From the next chunk on, ids must be unique across all the chunks `next` returns, not only
+    /// within each: for a caller that keeps no chunk (`read_compressed_summary`). The reader then
+    /// keeps every id (no hashing while they come in ascending order, as `unique_id_check` says).
+    void check_ids_across_chunks() {
+        if (!every_id_) every_id_ = std::make_unique<id_history>();
+    }
+
+    /// Cuts what is left of a file in two for two threads (`csv_reader::split`): this reader stops
+    /// at the cut, just after a line break near the middle, and the returned one reads from there on
+    /// with the same columns and checks (ids across chunks if this reader checks them), its messages
+    /// naming the file's own lines; rows without ids are numbered from 1 again in it. Nothing, and
+    /// this reader unchanged, for a stream or a file holding a quote character.
+    std::optional<summary_csv_reader> split() {
+        std::optional<csv_reader> rest = reader_.split();
+        if (!rest) return std::nullopt;
+        summary_csv_reader part(std::move(*rest), options_);
+        if (every_id_) {
+            part.every_id_ = std::make_unique<id_history>();
+            part.every_id_->keep_lines = true;  // for check_ids_followed_by's message
+        }
+        return part;
+    }
+
+    /// For a file read in two parts (`split`), each read to its end or to its first error with ids
+    /// checked across chunks: checks the ids of the `later` part as if this reader had read them
+    /// after its own, and throws `invalid_input`, as `next` does, for the first of them in file
+    /// order that repeats an id of either part. `later` holds the ids of the rows before its error,
+    /// so this check comes before that error is reported, as a one-part read would have it.
+    void check_ids_followed_by(const summary_csv_reader& later) {
+        if (id_ == absent || !every_id_ || !later.every_id_) return;
+        // This reader's ids then `later`'s, as one list, without copying them.
+        struct joined_ids {
+            const id_arena &first, &second;
+            [[nodiscard]] std::size_t size() const noexcept { return first.size() + second.size(); }
+            [[nodiscard]] std::string_view operator[](std::size_t i) const noexcept {
+                return i < first.size() ? first[i] : second[i - first.size()];
+            }
+        };
+        const joined_ids ids{every_id_->ids, later.every_id_->ids};
+        const std::size_t begin = every_id_->ids.size();
+        if (const auto i = every_id_->check.first_repeat(ids, begin))
+            throw invalid_input(options_.customer_column, std::string(ids[*i]), "duplicate customer id",
+                                {source(), later.every_id_->line_of(*i - begin), id_ + 1});
+    }
+
+    /// The input's columns, in file order (none for an empty input).
+    [[nodiscard]] const std::vector<std::string>& columns() const noexcept { return reader_.columns(); }
+    /// Every column but the customer id column, in file order: what `next` carries.
+    [[nodiscard]] const std::vector<std::string>& carried_columns() const noexcept { return carried_columns_; }
+    /// The input's name in messages (its path, or the stream's name).
+    [[nodiscard]] const std::string& source() const noexcept { return reader_.file_name(); }
+    /// Data rows read so far.
+    [[nodiscard]] std::size_t rows_read() const noexcept { return rows_read_; }
+    /// Whether rows carry weights (`summary_csv_options::weight_column`); otherwise each weighs 1.
+    [[nodiscard]] bool weighted() const noexcept { return weight_ != absent; }
+
+private:
+    static constexpr std::size_t absent = static_cast<std::size_t>(-1);
+
+    // Reads, checks and appends rows to `chunk` until it has `max_rows` or the input ends.
+    void read_rows(customer_table& chunk, std::size_t max_rows, std::vector<std::string>* carried) {
         while (chunk.size() < max_rows && reader_.next(row_)) {
             auto number = [&](std::size_t column) {
                 return parse_number(row_[column], reader_.columns()[column], [&] { return row_.where(column); });
@@ -100,41 +176,28 @@ public:
                 for (std::size_t i = 0; i < row_.size(); ++i)
                     if (i != id_) carried->emplace_back(row_[i]);
         }
-        if (id_ != absent) {
-            auto repeat = [&](std::size_t i) {
-                return invalid_input(options_.customer_column, chunk.ids[i], "duplicate customer id",
-                                     {reader_.file_name(), lines_[i], id_ + 1});
-            };
-            // Once per chunk rather than per row: the hash table is sized once and probed ahead.
-            if (every_id_) {
-                const std::size_t begin = every_id_->ids.size();
-                for (const std::string& id : chunk.ids) every_id_->ids.push_back(id);
-                if (const auto i = every_id_->check.first_repeat(every_id_->ids, begin)) throw repeat(*i - begin);
-            } else if (const auto i = unique_id_check{}.first_repeat(chunk.ids)) {
-                throw repeat(*i);
-            }
+    }
+
+    // Throws for the first id of `chunk` that repeats an earlier one of the chunk (across chunks:
+    // of any chunk before).
+    void check_ids(const customer_table& chunk) {
+        if (id_ == absent) return;
+        auto repeat = [&](std::size_t i) {
+            return invalid_input(options_.customer_column, chunk.ids[i], "duplicate customer id",
+                                 {reader_.file_name(), lines_[i], id_ + 1});
+        };
+        // Once per chunk rather than per row: the hash table is sized once and probed ahead.
+        if (every_id_) {
+            const std::size_t begin = every_id_->ids.size();
+            for (const std::string& id : chunk.ids) every_id_->ids.push_back(id);
+            if (every_id_->keep_lines)
+                for (std::size_t i = 0; i < lines_.size(); ++i) every_id_->note_line(begin + i, lines_[i]);
+            if (const auto i = every_id_->check.first_repeat(every_id_->ids, begin)) throw repeat(*i - begin);
+        } else if (const auto i = unique_id_check{}.first_repeat(chunk.ids)) {
+            throw repeat(*i);
         }
-        return !chunk.empty();
     }
 
-    /// From the next chunk on, ids must be unique across all the chunks `next` returns, not only
-    /// within each: for a caller that keeps no chunk (`read_compressed_summary`). The reader then
-    /// keeps every id (no hashing while they come in ascending order, as `unique_id_check` says).
-    void check_ids_across_chunks() {
-        if (!every_id_) every_id_ = std::make_unique<id_history>();
-    }
-
-    /// The input's columns, in file order (none for an empty input).
-    [[nodiscard]] const std::vector<std::string>& columns() const noexcept { return reader_.columns(); }
-    /// Every column but the customer id column, in file order: what `next` carries.
-    [[nodiscard]] const std::vector<std::string>& carried_columns() const noexcept { return carried_columns_; }
-    /// The input's name in messages (its path, or the stream's name).
-    [[nodiscard]] const std::string& source() const noexcept { return reader_.file_name(); }
-    /// Data rows read so far.
-    [[nodiscard]] std::size_t rows_read() const noexcept { return rows_read_; }
-
-private:
-    static constexpr std::size_t absent = static_cast<std::size_t>(-1);
     csv_reader reader_;
     summary_csv_options options_;
     std::size_t id_ = absent, frequency_ = absent, recency_ = absent, T_ = absent, monetary_ = absent, weight_ = absent;
@@ -145,6 +208,22 @@ private:
     struct id_history {
         id_arena ids;
         unique_id_check check;
+        bool keep_lines = false;  // a part split off: the line of each id is kept
+        // With keep_lines, (id, its line) where a run of ids on consecutive lines starts: next to
+        // nothing for a file without blank lines, where a line for each id would take 8 bytes.
+        std::vector<std::pair<std::size_t, std::size_t>> line_runs;
+
+        // Notes the line of id `id`, the one after the last noted.
+        void note_line(std::size_t id, std::size_t line) {
+            if (line_runs.empty() || line_runs.back().second + (id - line_runs.back().first) != line)
+                line_runs.emplace_back(id, line);
+        }
+        // The line of id `id`, noted before.
+        [[nodiscard]] std::size_t line_of(std::size_t id) const {
+            const auto run = std::prev(std::upper_bound(line_runs.begin(), line_runs.end(), id,
+                                                        [](std::size_t i, const auto& start) { return i < start.first; }));
+            return run->second + (id - run->first);
+        }
     };
     std::unique_ptr<id_history> every_id_;  // with check_ids_across_chunks()
 };
@@ -159,15 +238,12 @@ inline customer_table read_summary_csv(const std::filesystem::path& path, const 
     return table;
 }
 
-/// Reads the rest of `reader` chunk by chunk (`chunk_rows` customers at a time) into a
-/// `summary_compressor`: the distinct (frequency, recency, T) rows with weights, which is all a
-/// transaction model's fit needs, in memory proportional to the distinct rows and the ids (which
-/// must be unique in the whole input) rather than to the whole table. With `threads` > 1 the next
-/// chunk is parsed on a second thread while the current one is compressed. Throws
-/// `invalid_input` for an input without data rows, and whatever the reader throws for a bad row.
-inline customer_table read_compressed_summary(summary_csv_reader& reader, std::size_t chunk_rows = 65536,
-                                              unsigned threads = 1) {
-    reader.check_ids_across_chunks();
+namespace detail {
+
+/// The rest of `reader` read chunk by chunk (`chunk_rows` customers at a time) into a
+/// `summary_compressor`, returned unfinished. With `pipelined`, the next chunk is parsed on a second
+/// thread while the current one is compressed.
+inline summary_compressor compress_rest(summary_csv_reader& reader, std::size_t chunk_rows, bool pipelined) {
     summary_compressor compressor;
     // Two chunk buffers, reused: one is compressed while the other is read into (fresh tables
     // for every chunk cost page faults, a tenth of the time).
@@ -175,7 +251,7 @@ inline customer_table read_compressed_summary(summary_csv_reader& reader, std::s
     auto read_into = [&reader, chunk_rows](customer_table* chunk) {
         return reader.next(*chunk, std::max<std::size_t>(chunk_rows, 1)) ? chunk : nullptr;
     };
-    if (threads > 1) {
+    if (pipelined) {
         // One chunk ahead: the future's get() hands the reader over (and rethrows its errors); a
         // pending read is waited for by the future's destructor if compressing throws.
         std::size_t current = 0;
@@ -188,9 +264,48 @@ inline customer_table read_compressed_summary(summary_csv_reader& reader, std::s
     } else {
         while (customer_table* chunk = read_into(&buffers[0])) compressor.add(*chunk);
     }
-    if (compressor.customers() == 0)
-        throw invalid_input("", "", "no data rows: the summary is empty", {reader.source()});
-    return compressor.finish();
+    return compressor;
+}
+
+}  // namespace detail
+
+/// Reads the rest of `reader` chunk by chunk (`chunk_rows` customers at a time) into a
+/// `summary_compressor`: the distinct (frequency, recency, T) rows with weights, which is all a
+/// transaction model's fit needs, in memory proportional to the distinct rows and the ids (which
+/// must be unique in the whole input) rather than to the whole table. With `threads` > 1, a file
+/// (not a stream) without quote characters or a weight column is cut in two halves (`split`), each
+/// read and compressed on its own thread, and the halves' rows merged; otherwise the next chunk is
+/// parsed on a second thread while the current one is compressed. The rows and their weights have
+/// the same bits for any number of threads, and so has the error, the first in file order. Throws
+/// `invalid_input` for an input without data rows, and whatever the reader throws for a bad row.
+inline customer_table read_compressed_summary(summary_csv_reader& reader, std::size_t chunk_rows = 65536,
+                                              unsigned threads = 1) {
+    reader.check_ids_across_chunks();
+    // Weights of 1 add up to whole numbers, exactly in any order: the halves' merged weights are
+    // those of one pass. (Other weights' sums would depend on where the file is cut.)
+    std::optional<summary_csv_reader> second_half;
+    if (threads > 1 && !reader.weighted()) second_half = reader.split();
+    customer_table unique;
+    if (second_half) {
+        // A future's destructor waits for its thread if the code after it throws, and get()
+        // rethrows the thread's error: the first half's error is thrown first, then a repeated id
+        // (from the rows before any bad row of the second half), then the second half's error.
+        std::future<customer_table> second = std::async(std::launch::async, [&second_half, chunk_rows] {
+            return detail::compress_rest(*second_half, chunk_rows, false).finish();
+        });
+        const customer_table first = detail::compress_rest(reader, chunk_rows, false).finish();
+        second.wait();
+        // The halves' rows are merged while the ids are checked across them.
+        std::future<customer_table> merged = std::async(std::launch::async, [&first, &second] {
+            return summary_compressor::merge(first, second.get());
+        });
+        reader.check_ids_followed_by(*second_half);
+        unique = merged.get();
+    } else {
+        unique = detail::compress_rest(reader, chunk_rows, threads > 1).finish();
+    }
+    if (unique.empty()) throw invalid_input("", "", "no data rows: the summary is empty", {reader.source()});
+    return unique;
 }
 
 /// Appends the shortest text that reads back as exactly `value` (std::to_chars round trip).
