@@ -9,7 +9,10 @@
 
 #include "test_support.hpp"
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <random>
 #include <vector>
 
 using clv::special::gauss_fraction;
@@ -162,6 +165,56 @@ TEST_CASE("2F1 continued fraction reports what it cannot do") {
     CHECK(std::isnan(gauss_fraction<double>(0.0, 2.0, 0.5).log_value));  // needs b > 0
     CHECK(std::isnan(gauss_fraction<double>(1.0, 2.0, 1.0).log_value));  // needs z < 1
     CHECK(std::isnan(gauss_fraction<double>(1.0, 2.0, -0.1).log_value)); // needs z >= 0
+}
+
+// unit_2f1_at_many_z keeps the z-free parts of the terms and coefficients; it must give the
+// very bits of gauss_series / gauss_fraction, whatever the order of the arguments and when
+// (b, c) change between calls (a Pareto/NBD likelihood switches with the frequency).
+template <bool Derivatives>
+void check_kept_2f1_is_bit_equal() {
+    clv::special::unit_2f1_at_many_z<double, Derivatives> kept;
+    std::mt19937_64 rng(20261130);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    auto same = [](double x, double y) { return std::bit_cast<std::uint64_t>(x) == std::bit_cast<std::uint64_t>(y); };
+    int compared = 0;
+    for (int pair = 0; pair < 40; ++pair) {
+        const double b = 0.05 + 60 * unit(rng) * unit(rng);
+        const double c = b + (pair % 3 == 0 ? 0.2 : 40 * unit(rng));
+        for (int call = 0; call < 12; ++call) {
+            const double z = call == 0 ? 0.0 : (call % 2 ? 0.6 : 0.995) * unit(rng);
+            CAPTURE(b);
+            CAPTURE(c);
+            CAPTURE(z);
+            kept.prepare(b, c);
+            const auto fs = kept.series(z);
+            const auto es = clv::special::gauss_series<double, Derivatives>(1.0, b, c, z);
+            const auto ff = kept.fraction(z);
+            const auto ef = gauss_fraction<double, Derivatives>(b, c, z);
+            REQUIRE(es.converged == fs.converged);
+            REQUIRE(ef.converged == ff.converged);
+            CHECK(fs.terms == es.terms);
+            CHECK(ff.terms == ef.terms);
+            for (const auto& [x, y] : {std::pair{fs.log_value, es.log_value}, std::pair{fs.d_a, es.d_a},
+                                        std::pair{fs.d_b, es.d_b}, std::pair{fs.d_c, es.d_c},
+                                        std::pair{fs.d_z, es.d_z}, std::pair{ff.log_value, ef.log_value},
+                                        std::pair{ff.d_b, ef.d_b}, std::pair{ff.d_c, ef.d_c},
+                                        std::pair{ff.d_z, ef.d_z}}) {
+                CHECK((same(x, y) || (std::isnan(x) && std::isnan(y))));
+                ++compared;
+            }
+            // Now and then another (b, c) in between, as the next frequency's rows would bring.
+            if (call % 5 == 4) {
+                kept.prepare(b + 1, c + 1);
+                CHECK(same(kept.fraction(0.9).log_value, gauss_fraction<double, Derivatives>(b + 1, c + 1, 0.9).log_value));
+            }
+        }
+    }
+    CHECK(compared == 40 * 12 * 9);
+}
+
+TEST_CASE("2F1 at many z for one (b, c): the same bits as the series and the fraction") {
+    check_kept_2f1_is_bit_equal<true>();
+    check_kept_2f1_is_bit_equal<false>();
 }
 
 TEST_CASE("2F1 agrees with boost hypergeometric_pFq (or Euler's integral) at 50 digits to 1e-12") {

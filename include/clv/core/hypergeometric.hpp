@@ -29,6 +29,7 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <vector>
 
 namespace clv::special {
 
@@ -44,19 +45,65 @@ struct gauss_series_result {
     std::size_t terms = 0;
     bool converged = false;
 };
+namespace detail {
 
-/// Sums the Gauss series of 2F1(a, b; c; z) directly, for a, b, c > 0 and 0 <= z < 1 (all terms
-/// positive). With `Derivatives`, also the derivatives of log 2F1 with respect to a, b, c and z,
-/// by differentiating the series term by term:
-///     d t_n / d a = t_n sum_{k<n} 1/(a+k),   d t_n / d c = -t_n sum_{k<n} 1/(c+k),
-///     d t_n / d z = n t_n / z.
-/// The sum is rescaled as it grows, so it cannot overflow even where 2F1 exceeds the range of
-/// `Real`. Outside the domain the result has `converged = false` and a NaN value.
-template <class Real, bool Derivatives = false>
-gauss_series_result<Real> gauss_series(const Real& a, const Real& b, const Real& c, const Real& z,
-                                       std::size_t max_terms = 100000) {
+/// The parts of the n-th step of the Gauss series of 2F1(a, b; c; z) that do not depend on z:
+/// t_(n+1) = t_n * (step z) * inv_n1, step = (a+n)(b+n)/(c+n), inv_n1 = 1/(n+1); the increments
+/// 1/(a+n), 1/(b+n), 1/(c+n) of the derivatives' harmonic sums; and, on every fourth step
+/// (n % 4 == 3), the next ratio's numerator (a+n+1)(b+n+1) and denominator (c+n+1)(n+2) for the
+/// tail bound (zero otherwise).
+template <class Real>
+struct series_step {
+    Real step, inv_n1, inc_a, inc_b, inc_c, check_num, check_den;
+};
+
+/// Computes `series_step`s of 2F1(a, b; c; z) on demand.
+template <class Real, bool Derivatives>
+class series_steps {
+public:
+    series_steps(const Real& a, const Real& b, const Real& c, std::size_t max_terms) : a_(a), b_(b), c_(c) {
+        using std::pow;
+        // The four reciprocals a term needs, 1/(a+n), 1/(b+n), 1/(c+n) and 1/(n+1), come from
+        // one division of their product: dividing is the slow operation of the loop, and near
+        // z = 1 the loop runs for thousands of terms. Each reciprocal is then within a few ulps.
+        // Only while every factor lies within [1/bound, bound], bound = max^(1/5), so that no
+        // product of them can overflow or underflow (sBG's series at parameters of 1e300
+        // would); otherwise one division each.
+        static const Real bound = pow(std::numeric_limits<Real>::max(), Real(0.2));
+        const Real last = Real(max_terms);
+        one_division_ = a >= 1 / bound && b >= 1 / bound && c >= 1 / bound && a + last <= bound &&
+                        b + last <= bound && c + last <= bound;
+    }
+
+    series_step<Real> operator()(std::size_t n) const {
+        const Real nn = Real(n);
+        const Real an = a_ + nn, bn = b_ + nn, cn = c_ + nn, n1 = nn + 1;
+        const Real ab = an * bn, cn1 = cn * n1;
+        const Real inverse = one_division_ ? Real(1 / (ab * cn1)) : Real(0);
+        const Real inv_c = one_division_ ? Real(ab * n1 * inverse) : Real(1 / cn);
+        series_step<Real> s{ab * inv_c, one_division_ ? Real(ab * cn * inverse) : Real(1 / n1), Real(0), Real(0),
+                            inv_c, Real(0), Real(0)};
+        if constexpr (Derivatives) {
+            s.inc_a = one_division_ ? Real(bn * cn1 * inverse) : Real(1 / an);
+            s.inc_b = one_division_ ? Real(an * cn1 * inverse) : Real(1 / bn);
+        }
+        if ((n & 3) == 3) {
+            s.check_num = (an + 1) * (bn + 1);
+            s.check_den = (cn + 1) * (nn + 2);
+        }
+        return s;
+    }
+
+private:
+    Real a_, b_, c_;
+    bool one_division_;
+};
+
+/// The Gauss series summed with the steps `steps(n)` (see `gauss_series`).
+template <class Real, bool Derivatives, class Steps>
+gauss_series_result<Real> sum_gauss_series(Steps&& steps, const Real& a, const Real& b, const Real& c, const Real& z,
+                                           std::size_t max_terms) {
     using std::log;
-    using std::pow;
     gauss_series_result<Real> out;
     if (!(a > 0) || !(b > 0) || !(c > 0) || !(z >= 0) || !(z < 1)) return out;
     const Real eps = std::numeric_limits<Real>::epsilon();
@@ -67,33 +114,17 @@ gauss_series_result<Real> gauss_series(const Real& a, const Real& b, const Real&
     Real sa = 0, sb = 0, sc = 0;  // sum_n t_n H_a(n), t_n H_b(n), t_n H_c(n)
     Real sz = 0;                  // sum_n n t_n / z
     Real ha = 0, hb = 0, hc = 0;  // H_x(n) = sum_{k<n} 1/(x+k)
-    // The four reciprocals a term needs, 1/(a+n), 1/(b+n), 1/(c+n) and 1/(n+1), come from one
-    // division of their product: dividing is the slow operation of the loop, and near z = 1
-    // (Pareto/NBD with alpha and beta far apart) the loop runs for thousands of terms. Each
-    // reciprocal is then within a few ulps. Only while every factor lies within
-    // [1/bound, bound], bound = max^(1/5), so that no product of them can overflow or underflow
-    // (sBG's series at parameters of 1e300 would); otherwise one division each.
-    static const Real bound = pow(std::numeric_limits<Real>::max(), Real(0.2));
-    const bool one_division = a >= 1 / bound && b >= 1 / bound && c >= 1 / bound &&
-                              a + Real(max_terms) <= bound && b + Real(max_terms) <= bound &&
-                              c + Real(max_terms) <= bound;
     for (std::size_t n = 0; n < max_terms; ++n) {
-        const Real nn = Real(n);
-        const Real an = a + nn, bn = b + nn, cn = c + nn, n1 = nn + 1;
-        const Real ab = an * bn, cn1 = cn * n1;
-        const Real inverse = one_division ? Real(1 / (ab * cn1)) : Real(0);
-        const Real inv_c = one_division ? Real(ab * n1 * inverse) : Real(1 / cn);
-        const Real inv_n1 = one_division ? Real(ab * cn * inverse) : Real(1 / n1);
+        const series_step<Real>& s = steps(n);
         // t_{n+1} = t_n * (a+n)(b+n) z / ((c+n)(n+1)); the z-derivative term of n+1 is
         // (n+1) t_{n+1} / z = t_n (a+n)(b+n) / (c+n), which avoids dividing by z.
-        const Real step = ab * inv_c;
-        const Real dz_next = term * step;
-        const Real ratio = step * z * inv_n1;
+        const Real dz_next = term * s.step;
+        const Real ratio = s.step * z * s.inv_n1;
         const Real next = term * ratio;
         if constexpr (Derivatives) {
-            ha += one_division ? Real(bn * cn1 * inverse) : Real(1 / an);
-            hb += one_division ? Real(an * cn1 * inverse) : Real(1 / bn);
-            hc += inv_c;
+            ha += s.inc_a;
+            hb += s.inc_b;
+            hc += s.inc_c;
             sa += next * ha;
             sb += next * hb;
             sc += next * hc;
@@ -110,12 +141,12 @@ gauss_series_result<Real> gauss_series(const Real& a, const Real& b, const Real&
         // Tail bound once the ratios have settled below q < 1 (see the header comment): checked
         // on every fourth term only (it divides twice), which costs at most three terms more.
         if ((n & 3) != 3) continue;
-        const Real next_ratio = (an + 1) * (bn + 1) * z / ((cn + 1) * (nn + 2));
+        const Real next_ratio = s.check_num * z / s.check_den;
         const Real q = ratio > z ? ratio : z;
         if (q < 1 && next_ratio <= q) {
             const Real tail = term * next_ratio / (1 - q);
             Real bound = tail;
-            if constexpr (Derivatives) bound = tail * (nn + 3 + 1 / (1 - q)) / (1 - q);
+            if constexpr (Derivatives) bound = tail * (Real(n) + 3 + 1 / (1 - q)) / (1 - q);
             if (bound <= eps * sum) {
                 out.converged = true;
                 break;
@@ -131,6 +162,22 @@ gauss_series_result<Real> gauss_series(const Real& a, const Real& b, const Real&
     }
     if (!out.converged) out.log_value = std::numeric_limits<Real>::quiet_NaN();
     return out;
+}
+
+}  // namespace detail
+
+/// Sums the Gauss series of 2F1(a, b; c; z) directly, for a, b, c > 0 and 0 <= z < 1 (all terms
+/// positive). With `Derivatives`, also the derivatives of log 2F1 with respect to a, b, c and z,
+/// by differentiating the series term by term:
+///     d t_n / d a = t_n sum_{k<n} 1/(a+k),   d t_n / d c = -t_n sum_{k<n} 1/(c+k),
+///     d t_n / d z = n t_n / z.
+/// The sum is rescaled as it grows, so it cannot overflow even where 2F1 exceeds the range of
+/// `Real`. Outside the domain the result has `converged = false` and a NaN value.
+template <class Real, bool Derivatives = false>
+gauss_series_result<Real> gauss_series(const Real& a, const Real& b, const Real& c, const Real& z,
+                                       std::size_t max_terms = 100000) {
+    return detail::sum_gauss_series<Real, Derivatives>(detail::series_steps<Real, Derivatives>(a, b, c, max_terms), a,
+                                                       b, c, z, max_terms);
 }
 
 namespace detail {
@@ -161,25 +208,21 @@ fraction_coefficient<Real, Derivatives> gauss_fraction_coefficient(const Real& b
     return out;
 }
 
-}  // namespace detail
+/// Computes the fraction's coefficients on demand: `value(n)` only k_n (the forward pass),
+/// `with_derivatives(n)` also its log-derivatives (the backward pass).
+template <class Real>
+struct fraction_coefficients {
+    Real b, cp;
+    Real value(std::size_t n) const { return gauss_fraction_coefficient<Real, false>(b, cp, n).k; }
+    fraction_coefficient<Real, true> with_derivatives(std::size_t n) const {
+        return gauss_fraction_coefficient<Real, true>(b, cp, n);
+    }
+};
 
-/// 2F1(1, b; c; z) for b > 0, c > b and 0 <= z < 1 by Gauss's continued fraction, whose steps
-/// near z = 1 number far fewer than the series' terms: with c' = c - 1,
-///     2F1(1, b; c'+1; z) = 1 / (1 - k_1 z / (1 - k_2 z / (1 - k_3 z / ...)))
-///     k_(2m+1) = (c'+m)(b+m) / ((c'+2m)(c'+2m+1)),  k_(2m) = m (c'-b+m) / ((c'+2m-1)(c'+2m))
-/// (Gauss's fraction for 2F1(a, b+1; c'+1; z) / 2F1(a, b; c'; z) at a = 0, where the denominator
-/// is 1: Cuyt et al., Handbook of Continued Fractions for Special Functions (2008), eq. 15.3.5).
-/// Every k_n is positive on this domain and tends to 1/4, so the error of the n-th convergent
-/// falls like rho^n, rho = (1 - sqrt(1-z)) / (1 + sqrt(1-z)): about 130 steps at z = 0.98 and
-/// 600 at z = 0.999, where the series needs about 40 / (1 - z) terms.
-/// The number of steps comes from a forward pass over the convergents A_n / B_n, whose step is
-/// known without cancellation (determinant formula). With `Derivatives`, d log 2F1 / d b, d c
-/// and d z then come from the fraction evaluated backwards from that step, differentiated:
-/// the forward recurrence's derivatives are differences of terms n times larger than the result
-/// (1e-11 relative error at z = 0.995), the backward ones are not. d_a is not computed (a = 1).
-/// A fraction not settled after `max_steps` reports `converged = false` and a NaN value.
-template <class Real, bool Derivatives = false>
-gauss_series_result<Real> gauss_fraction(const Real& b, const Real& c, const Real& z, std::size_t max_steps = 20000) {
+/// Gauss's fraction for 2F1(1, b; c; z) with the coefficients `k` (see `gauss_fraction`).
+template <class Real, bool Derivatives, class Coefficients>
+gauss_series_result<Real> evaluate_gauss_fraction(Coefficients&& k, const Real& b, const Real& c, const Real& z,
+                                                  std::size_t max_steps) {
     using std::log;
     using std::sqrt;
     gauss_series_result<Real> out;
@@ -191,7 +234,6 @@ gauss_series_result<Real> gauss_fraction(const Real& b, const Real& c, const Rea
         return out;
     }
     const Real eps = std::numeric_limits<Real>::epsilon();
-    const Real cp = c - 1;
     // Forward: convergents g_n = A_n / B_n of 1 - k_1 z / (1 - k_2 z / ...), A_n = A_(n-1) + a_n
     // A_(n-2), likewise B_n, a_n = -k_n z; 2F1 = lim B_n / A_n. P_n = prod_(i<=n) k_i z equals
     // |A_n B_(n-1) - A_(n-1) B_n|, so the relative step |g_n - g_(n-1)| / g_n = P_n / (A_n B_(n-1)).
@@ -204,7 +246,7 @@ gauss_series_result<Real> gauss_fraction(const Real& b, const Real& c, const Rea
     const Real min_steps = c / 2;
     std::size_t steps = 0;
     for (std::size_t n = 1; n <= max_steps && steps == 0; ++n) {
-        const Real a = -detail::gauss_fraction_coefficient<Real, false>(b, cp, n).k * z;
+        const Real a = -k.value(n) * z;
         P *= -a;
         const Real A = A0 + a * A1, B = B0 + a * B1;
         A1 = A0; A0 = A; B1 = B0; B0 = B;
@@ -236,11 +278,11 @@ gauss_series_result<Real> gauss_fraction(const Real& b, const Real& c, const Rea
         Real t = 0;
         std::array<Real, 3> dt{};
         for (std::size_t n = steps; n >= 1; --n) {
-            const auto k = detail::gauss_fraction_coefficient<Real, true>(b, cp, n);
-            const Real a = -k.k * z;
+            const fraction_coefficient<Real, true>& kn = k.with_derivatives(n);
+            const Real a = -kn.k * z;
             const Real u = 1 / (1 + t);
             t = a * u;
-            const std::array<Real, 3> da = {a * k.dlog_b, a * k.dlog_c, -k.k};
+            const std::array<Real, 3> da = {a * kn.dlog_b, a * kn.dlog_c, -kn.k};
             for (std::size_t p = 0; p < 3; ++p) dt[p] = u * (da[p] - t * dt[p]);
         }
         const Real u = 1 / (1 + t);
@@ -251,6 +293,86 @@ gauss_series_result<Real> gauss_fraction(const Real& b, const Real& c, const Rea
     }
     return out;
 }
+
+}  // namespace detail
+
+/// 2F1(1, b; c; z) for b > 0, c > b and 0 <= z < 1 by Gauss's continued fraction, whose steps
+/// near z = 1 number far fewer than the series' terms: with c' = c - 1,
+///     2F1(1, b; c'+1; z) = 1 / (1 - k_1 z / (1 - k_2 z / (1 - k_3 z / ...)))
+///     k_(2m+1) = (c'+m)(b+m) / ((c'+2m)(c'+2m+1)),  k_(2m) = m (c'-b+m) / ((c'+2m-1)(c'+2m))
+/// (Gauss's fraction for 2F1(a, b+1; c'+1; z) / 2F1(a, b; c'; z) at a = 0, where the denominator
+/// is 1: Cuyt et al., Handbook of Continued Fractions for Special Functions (2008), eq. 15.3.5).
+/// Every k_n is positive on this domain and tends to 1/4, so the error of the n-th convergent
+/// falls like rho^n, rho = (1 - sqrt(1-z)) / (1 + sqrt(1-z)): about 130 steps at z = 0.98 and
+/// 600 at z = 0.999, where the series needs about 40 / (1 - z) terms.
+/// The number of steps comes from a forward pass over the convergents A_n / B_n, whose step is
+/// known without cancellation (determinant formula). With `Derivatives`, d log 2F1 / d b, d c
+/// and d z then come from the fraction evaluated backwards from that step, differentiated:
+/// the forward recurrence's derivatives are differences of terms n times larger than the result
+/// (1e-11 relative error at z = 0.995), the backward ones are not. d_a is not computed (a = 1).
+/// A fraction not settled after `max_steps` reports `converged = false` and a NaN value.
+template <class Real, bool Derivatives = false>
+gauss_series_result<Real> gauss_fraction(const Real& b, const Real& c, const Real& z, std::size_t max_steps = 20000) {
+    return detail::evaluate_gauss_fraction<Real, Derivatives>(detail::fraction_coefficients<Real>{b, c - 1}, b, c, z,
+                                                              max_steps);
+}
+
+/// 2F1(1, b; c; z), by `gauss_series` or `gauss_fraction`, for one (b, c) at many z, with the
+/// same bits as those functions: the parts of the series' terms and of the fraction's
+/// coefficients that do not depend on z are computed once and kept, which leaves a few
+/// multiplications a term (a series term costs a third, a fraction step half as much;
+/// docs/models.md). A Pareto/NBD likelihood needs H(tau) at every distinct recency and age of
+/// customers with the same frequency, which share b and c. Not thread-safe: one per thread.
+template <class Real, bool Derivatives = false>
+class unit_2f1_at_many_z {
+public:
+    /// Switches to (b, c): what was kept stays when they are unchanged (bit for bit).
+    void prepare(const Real& b, const Real& c) {
+        if (b == b_ && c == c_) return;
+        b_ = b;
+        c_ = c;
+        series_.clear();
+        fraction_.clear();
+    }
+
+    /// `gauss_series<Real, Derivatives>(1, b, c, z)` (its default number of terms).
+    gauss_series_result<Real> series(const Real& z) {
+        auto steps = [this](std::size_t n) -> const detail::series_step<Real>& {
+            if (n >= series_.size()) [[unlikely]] extend_series(n);
+            return series_[n];
+        };
+        return detail::sum_gauss_series<Real, Derivatives>(steps, Real(1), b_, c_, z, max_terms);
+    }
+
+    /// `gauss_fraction<Real, Derivatives>(b, c, z, max_steps)`.
+    gauss_series_result<Real> fraction(const Real& z, std::size_t max_steps = 20000) {
+        struct kept {
+            unit_2f1_at_many_z& self;
+            const detail::fraction_coefficient<Real, true>& with_derivatives(std::size_t n) const {
+                if (n > self.fraction_.size()) [[unlikely]] self.extend_fraction(n);
+                return self.fraction_[n - 1];
+            }
+            Real value(std::size_t n) const { return with_derivatives(n).k; }
+        };
+        return detail::evaluate_gauss_fraction<Real, Derivatives>(kept{*this}, b_, c_, z, max_steps);
+    }
+
+private:
+    Real b_ = std::numeric_limits<Real>::quiet_NaN(), c_ = std::numeric_limits<Real>::quiet_NaN();
+    std::vector<detail::series_step<Real>> series_;
+    std::vector<detail::fraction_coefficient<Real, true>> fraction_;  // k_1, k_2, ...
+    static constexpr std::size_t max_terms = 100000;  // gauss_series' default
+
+    // Out of line: the loops above stay small enough to be inlined.
+    [[gnu::noinline]] void extend_series(std::size_t n) {
+        const detail::series_steps<Real, Derivatives> compute(Real(1), b_, c_, max_terms);
+        while (series_.size() <= n) series_.push_back(compute(series_.size()));
+    }
+    [[gnu::noinline]] void extend_fraction(std::size_t n) {
+        const detail::fraction_coefficients<Real> compute{b_, c_ - 1};
+        while (fraction_.size() < n) fraction_.push_back(compute.with_derivatives(fraction_.size() + 1));
+    }
+};
 
 /// log 2F1(a, b; c; z) for a, b, c > 0 and z < 1.
 /// - 0 <= z < 1: the direct series, or Euler's transformation when c > a, c > b and

@@ -156,6 +156,7 @@ public:
                                                                                   std::array<double, 4>& g) {
             double total = 0;
             std::unordered_map<std::pair<double, double>, h_type, pair_hash> h_of_T;
+            d::kept_2f1<double, true> kept;  // rows with the same x share the 2F1's b and c
             double cached_x = -1, cached_tx = -1;
             h_type h_tx{};
             for (std::size_t i = begin; i < end; ++i) {
@@ -166,12 +167,12 @@ public:
                     odds = d::no_death_odds<double>();
                 } else {
                     if (x != cached_x || t_x != cached_tx) {
-                        h_tx = d::log_h<double, true>(r, alpha, s, beta, x, t_x);
+                        h_tx = d::log_h<double, true>(r, alpha, s, beta, x, t_x, &kept);
                         cached_x = x;
                         cached_tx = t_x;
                     }
                     auto [it, inserted] = h_of_T.try_emplace({x, T});
-                    if (inserted) it->second = d::log_h<double, true>(r, alpha, s, beta, x, T);
+                    if (inserted) it->second = d::log_h<double, true>(r, alpha, s, beta, x, T, &kept);
                     odds = d::death_odds_from_h(h_tx, it->second, r, alpha, s, beta, x, t_x, T);
                 }
                 double lg_ratio, dg_ratio;

@@ -152,27 +152,38 @@ inline constexpr double fraction_c_limit = 200;
 /// series would need thousands of terms: H is integrated numerically instead.
 inline constexpr double series_argument_limit = 0.98;
 
+/// What a summed likelihood keeps between 2F1s of customers with the same frequency (same b
+/// and c): special::unit_2f1_at_many_z.
+template <class Real, bool Gradient>
+using kept_2f1 = special::unit_2f1_at_many_z<Real, Gradient>;
+
 /// 2F1(1, b; c; z) with its derivatives in b, c and z: Gauss's continued fraction above
 /// `fraction_argument_from` for c up to `fraction_c_limit`, otherwise the series up to
-/// `series_argument_limit`; beyond, `converged = false` (the caller integrates).
+/// `series_argument_limit`; beyond, `converged = false` (the caller integrates). With `kept`,
+/// the same bits from what it keeps for (b, c).
 template <class Real, bool Gradient>
-special::gauss_series_result<Real> unit_2f1(const Real& b, const Real& c, const Real& z) {
-    if (z > Real(fraction_argument_from) && c <= Real(fraction_c_limit))
-        return special::gauss_fraction<Real, Gradient>(b, c, z);
-    if (z > Real(series_argument_limit)) return {};
-    return special::gauss_series<Real, Gradient>(Real(1), b, c, z);
+special::gauss_series_result<Real> unit_2f1(const Real& b, const Real& c, const Real& z,
+                                            kept_2f1<Real, Gradient>* kept = nullptr) {
+    const bool by_fraction = z > Real(fraction_argument_from) && c <= Real(fraction_c_limit);
+    if (!by_fraction && z > Real(series_argument_limit)) return {};
+    if (kept) {
+        kept->prepare(b, c);
+        return by_fraction ? kept->fraction(z) : kept->series(z);
+    }
+    return by_fraction ? special::gauss_fraction<Real, Gradient>(b, c, z)
+                       : special::gauss_series<Real, Gradient>(Real(1), b, c, z);
 }
 
 /// log H(tau) by its 2F1 (`unit_2f1`); `converged` is false when that did not converge.
 template <class Real, bool Gradient>
 log_h_result<Real, Gradient> log_h_by_2f1(const Real& r, const Real& alpha, const Real& s, const Real& beta,
-                                             const Real& x, const Real& tau) {
+                                          const Real& x, const Real& tau, kept_2f1<Real, Gradient>* kept = nullptr) {
     using std::log;
     const Real c = r + s + x + 1;
     log_h_result<Real, Gradient> out{};
     if (alpha >= beta) {
         const Real z = (alpha - beta) / (alpha + tau);
-        const auto f = unit_2f1<Real, Gradient>(Real(r + x), c, z);
+        const auto f = unit_2f1<Real, Gradient>(Real(r + x), c, z, kept);
         out.value = f.log_value;
         out.converged = f.converged;
         if constexpr (Gradient) {
@@ -181,7 +192,7 @@ log_h_result<Real, Gradient> log_h_by_2f1(const Real& r, const Real& alpha, cons
         }
     } else {
         const Real w = (beta - alpha) / (beta + tau);
-        const auto f = unit_2f1<Real, Gradient>(Real(s + 1), c, w);
+        const auto f = unit_2f1<Real, Gradient>(Real(s + 1), c, w, kept);
         out.value = log((alpha + tau) / (beta + tau)) + f.log_value;
         out.converged = f.converged;
         if constexpr (Gradient) {
@@ -261,9 +272,9 @@ log_h_result<Real, Gradient> log_h_by_quadrature(const Real& r, const Real& alph
 /// log H(tau): the 2F1 where it converges quickly, quadrature otherwise.
 template <class Real, bool Gradient>
 log_h_result<Real, Gradient> log_h(const Real& r, const Real& alpha, const Real& s, const Real& beta, const Real& x,
-                                   const Real& tau) {
+                                   const Real& tau, kept_2f1<Real, Gradient>* kept = nullptr) {
     if (closed_form_applies(alpha, beta, tau)) {
-        auto h = log_h_by_2f1<Real, Gradient>(r, alpha, s, beta, x, tau);
+        auto h = log_h_by_2f1<Real, Gradient>(r, alpha, s, beta, x, tau, kept);
         if (h.converged) return h;
     }
     return log_h_by_quadrature<Real, Gradient>(r, alpha, s, beta, x, tau);
