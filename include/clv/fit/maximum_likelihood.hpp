@@ -436,7 +436,8 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
     bfgs_report best_report;
     Eigen::MatrixXd best_hessian;
     bool warmed = false;
-    std::optional<Eigen::VectorXd> best_on_sample;  // the subsample maximum the best fit started from
+    // The subsample maximum the best fit started from, and its BFGS inverse-Hessian approximation.
+    std::optional<std::pair<Eigen::VectorXd, Eigen::MatrixXd>> best_on_sample;
     if (sample_columns && data.size() > 2 * sample_columns->size()) {
         Eigen::VectorXd warm = theta_start;
         const bfgs_report on_sample = minimize_bfgs(g_screen, warm, settle);
@@ -444,7 +445,7 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
             best = warm;
             best_report = attempt(best, &on_sample.inverse_hessian);
             best_hessian = hessian;
-            best_on_sample = warm;
+            best_on_sample.emplace(warm, on_sample.inverse_hessian);
             warmed = true;
         }
     }
@@ -477,20 +478,42 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
             if (std::isfinite(r.value)) screened.emplace_back(r.value, theta);
         }
         std::sort(screened.begin(), screened.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-        // Subsample maxima already reached by a full fit: a candidate that settles next to one of
-        // them (within 0.05 in every log-parameter) leads nowhere new.
-        std::vector<Eigen::VectorXd> visited;
+        // Subsample maxima already reached by a full fit: a candidate that comes next to one of
+        // them leads nowhere new. Next to means within 0.05 in every log-parameter, or within
+        // one standard error of the subsample's estimate (Mahalanobis distance <= 1 under the
+        // subsample's observed information, from BFGS's inverse-Hessian approximation there,
+        // capped at 1 in every log-parameter): on a ridge of the likelihood (Pareto/NBD's s and
+        // beta growing together) BFGS creeps along for dozens of iterations before it comes
+        // within 0.05, although the subsample cannot tell those points apart.
+        struct visited_maximum {
+            Eigen::VectorXd theta;
+            Eigen::MatrixXd information;  // of the whole subsample, in log-parameters
+        };
+        const double sample_weight = M::total_weight(*screen_data);
+        std::vector<visited_maximum> visited;
+        auto visit = [&](const Eigen::VectorXd& theta, const Eigen::MatrixXd& inverse_hessian) {
+            const Eigen::LLT<Eigen::MatrixXd> llt(inverse_hessian);
+            visited_maximum v{theta, Eigen::MatrixXd()};
+            if (llt.info() == Eigen::Success)
+                v.information = sample_weight * llt.solve(Eigen::MatrixXd::Identity(kk, kk));
+            visited.push_back(std::move(v));
+        };
         auto remember = [&](const Eigen::VectorXd& theta) {
             Eigen::VectorXd on_sample = theta;
-            if (minimize_bfgs(g_screen, on_sample, settle).converged) visited.push_back(on_sample);
+            const bfgs_report r = minimize_bfgs(g_screen, on_sample, settle);
+            if (r.converged) visit(on_sample, r.inverse_hessian);
         };
         auto seen = [&](const Eigen::VectorXd& theta) {
-            return std::any_of(visited.begin(), visited.end(),
-                               [&](const Eigen::VectorXd& v) { return (v - theta).cwiseAbs().maxCoeff() <= 0.05; });
+            return std::any_of(visited.begin(), visited.end(), [&](const visited_maximum& v) {
+                const Eigen::VectorXd d = theta - v.theta;
+                const double largest = d.cwiseAbs().maxCoeff();
+                if (largest <= 0.05) return true;
+                return largest <= 1 && v.information.size() != 0 && d.dot(v.information * d) <= 1;
+            });
         };
         // A warm-started fit's subsample maximum is known already: the point it started from.
         if (best_report.converged) {
-            if (best_on_sample) visited.push_back(*best_on_sample);
+            if (best_on_sample) visit(best_on_sample->first, best_on_sample->second);
             else remember(best);
         }
         int settled = 0;

@@ -184,11 +184,11 @@ public:
                     lg_ratio = math::log_gamma_ratio(r, x);
                     dg_ratio = math::digamma_difference(r, x);
                 }
-                const double log_1p_T_beta = d::log1p(T / beta);
-                total += wt * (lg_ratio - r * d::log1p(T / alpha) - x * std::log(alpha + T) - s * log_1p_T_beta +
+                const double log_1p_T_alpha = d::log1p(T / alpha), log_1p_T_beta = d::log1p(T / beta);
+                total += wt * (lg_ratio - r * log_1p_T_alpha - x * std::log(alpha + T) - s * log_1p_T_beta +
                                odds.log1p_R);
                 // Gradients in log-parameters: p * d/dp.
-                g[0] += wt * r * (dg_ratio - d::log1p(T / alpha) + odds.d_log1p_R[0]);
+                g[0] += wt * r * (dg_ratio - log_1p_T_alpha + odds.d_log1p_R[0]);
                 g[1] += wt * ((r * T - alpha * x) / (alpha + T) + alpha * odds.d_log1p_R[1]);
                 g[2] += wt * s * (-log_1p_T_beta + odds.d_log1p_R[2]);
                 g[3] += wt * (s * T / (beta + T) + beta * odds.d_log1p_R[3]);

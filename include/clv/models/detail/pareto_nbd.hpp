@@ -296,17 +296,33 @@ death_odds<Real> death_odds_from_h(const log_h_result<Real, Gradient>& h_tx, con
     const Real Delta = rx * log_alpha_ratio + s * log_beta_ratio;
     const Real log_E = h_tx.value + Delta;
     const Real log_q = h_T.value - log_E;  // <= 0 in exact arithmetic
-    Real one_minus_q = -expm1(log_q);
+    // q and 1 - q: 1 - q from q itself loses nothing while q <= 1/2; above, expm1.
+    const Real q = exp(log_q);
+    Real one_minus_q = q <= Real(0.5) ? Real(1 - q) : Real(-expm1(log_q));
     if (one_minus_q < 0) one_minus_q = 0;
     const Real log_s_over_A = log(s / A);
     out.log_R = log_s_over_A + log_E + log(one_minus_q);
-    out.log1p_R = log1p_exp(out.log_R);
+    // w = R/(1+R) and f = (s/A) E / (1+R) = w / (1-q) of the gradient below. While R itself is
+    // far from overflowing, from R (one exponential for log(1+R), w and f); beyond, in logs.
+    static const Real exp_limit = Real(0.3 * std::numeric_limits<Real>::max_exponent);  // < log(max) / 2
+    [[maybe_unused]] Real w = 0, f = 0;
+    if (out.log_R < exp_limit) {
+        const Real R = exp(out.log_R);
+        out.log1p_R = log1p(R);
+        if constexpr (Gradient) {
+            w = R / (1 + R);
+            f = one_minus_q > 0 ? Real(w / one_minus_q) : Real(exp(log_s_over_A + log_E - out.log1p_R));
+        }
+    } else {
+        out.log1p_R = log1p_exp(out.log_R);
+        if constexpr (Gradient) {
+            w = exp(out.log_R - out.log1p_R);
+            f = exp(log_s_over_A + log_E - out.log1p_R);
+        }
+    }
     if constexpr (Gradient) {
-        // d R / (1 + R) = w d log(s/A) + f [ (d log H(t_x) + d Delta) - q d log H(T) ],
-        // w = R/(1+R), f = (s/A) E / (1+R): finite even where R -> 0 (see the header comment).
-        const Real w = exp(out.log_R - out.log1p_R);
-        const Real f = exp(log_s_over_A + log_E - out.log1p_R);
-        const Real q = exp(log_q);
+        // d R / (1 + R) = w d log(s/A) + f [ (d log H(t_x) + d Delta) - q d log H(T) ]: finite
+        // even where R -> 0 (see the header comment).
         const std::array<Real, 4> d_Delta = {log_alpha_ratio, rx * (1 / (alpha + T) - 1 / (alpha + t_x)),
                                              log_beta_ratio, s * (1 / (beta + T) - 1 / (beta + t_x))};
         const std::array<Real, 4> d_log_s_over_A = {-1 / A, Real(0), 1 / s - 1 / A, Real(0)};
