@@ -487,13 +487,14 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
         // within 0.05, although the subsample cannot tell those points apart.
         struct visited_maximum {
             Eigen::VectorXd theta;
-            Eigen::MatrixXd information;  // of the whole subsample, in log-parameters
+            Eigen::MatrixXd inverse_hessian;  // BFGS's, of the per-customer objective
+            Eigen::MatrixXd information;      // of the whole subsample, in log-parameters
         };
         const double sample_weight = M::total_weight(*screen_data);
         std::vector<visited_maximum> visited;
         auto visit = [&](const Eigen::VectorXd& theta, const Eigen::MatrixXd& inverse_hessian) {
             const Eigen::LLT<Eigen::MatrixXd> llt(inverse_hessian);
-            visited_maximum v{theta, Eigen::MatrixXd()};
+            visited_maximum v{theta, inverse_hessian, Eigen::MatrixXd()};
             if (llt.info() == Eigen::Success)
                 v.information = sample_weight * llt.solve(Eigen::MatrixXd::Identity(kk, kk));
             visited.push_back(std::move(v));
@@ -533,7 +534,10 @@ fit_result<M> maximize_likelihood(const Data& data, const fit_options& options =
                 // such a candidate leads nowhere new.
                 bfgs_options settle_candidate = settle;
                 settle_candidate.stop_early = seen;
-                const bfgs_report on_sample = minimize_bfgs(g_screen, theta, settle_candidate);
+                // BFGS starts from the curvature of the first maximum reached, not from the
+                // identity: along a ridge it then moves in long steps rather than creeping.
+                const Eigen::MatrixXd* curvature = visited.empty() ? nullptr : &visited.front().inverse_hessian;
+                const bfgs_report on_sample = minimize_bfgs(g_screen, theta, settle_candidate, curvature);
                 if (on_sample.stopped_early) continue;
                 if (!std::isfinite(on_sample.value)) continue;
                 if (!on_sample.converged || (theta - theta_start).cwiseAbs().maxCoeff() > 10) {
